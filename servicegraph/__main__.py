@@ -1,0 +1,3 @@
+from servicegraph.cli import main
+
+raise SystemExit(main())
