@@ -46,15 +46,24 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class LevelMark:
-    """A marked (√) level cell: its role, remark and cross-reference, if any."""
+    """A non-empty level cell: its √, role, remark and cross-reference, if any.
 
+    `checked` is False for a cell that has content but no √ (a defect the shapes report).
+    """
+
+    checked: bool = True
     role: str | None = None  # 审定 | 初审 | 代办
     note: str | None = None  # the text of a 备注：… remark
     same_as_item: int | None = None  # N of 同第N项
     line: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"role": self.role, "note": self.note, "same_as_item": self.same_as_item}
+        return {
+            "checked": self.checked,
+            "role": self.role,
+            "note": self.note,
+            "same_as_item": self.same_as_item,
+        }
 
 
 @dataclass(frozen=True, slots=True)
