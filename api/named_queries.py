@@ -1,0 +1,109 @@
+"""The named queries of `api/queries/*.rq`: loading them and running them with bound parameters.
+
+Parameters are RDF terms handed to the store as substitutions (SEP-0007), never pasted
+into the query text, so a crafted value cannot change a query. A substituted variable
+must be in the query's SELECT projection (every .rq projects its parameters); a
+parameter given as None stays unbound and matches anything. Paging is the only text the
+server adds: `LIMIT`/`OFFSET` with two validated non-negative integers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Union
+
+from rdflib import Literal, URIRef
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+
+Term = Union[URIRef, Literal]
+"""A parameter value: an IRI or a literal."""
+
+Value = Union[str, int, float, bool, None]
+"""A result cell as plain JSON: an IRI or a literal's Python value, None when unbound."""
+
+Row = dict[str, Value]
+
+Select = Callable[[str, Mapping[str, Term]], list[Row]]
+"""Runs a SELECT query text with its substitutions and returns its rows (the store's job)."""
+
+_PARAM = re.compile(r"\?([A-Za-z_][A-Za-z0-9_]*) \(")
+
+
+class UnknownQuery(KeyError):
+    """No .rq file of that name."""
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    name: str  # the file name without .rq
+    text: str
+    description: str  # the header comment, without its "# "
+    parameters: tuple[str, ...]  # variables the header lists as "?name (type)"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.rq"
+
+
+def _parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line.lstrip("# ").rstrip())
+    description = " ".join(header)
+    params_line = description.partition("Parameters:")[2]
+    return NamedQuery(path.stem, text, description, tuple(_PARAM.findall(params_line)))
+
+
+@cache
+def load_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
+    """Every named query in `directory`, by name, sorted by name."""
+    return {q.name: q for q in map(_parse, sorted(directory.glob("*.rq")))}
+
+
+def get(name: str) -> NamedQuery:
+    try:
+        return load_queries()[name]
+    except KeyError:
+        raise UnknownQuery(name) from None
+
+
+def _bound(query: NamedQuery, params: Mapping[str, Term | None]) -> dict[str, Term]:
+    unknown = set(params) - set(query.parameters)
+    if unknown:
+        raise ValueError(f"{query.file_name} takes no parameter {sorted(unknown)}")
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def run(select: Select, name: str, params: Mapping[str, Term | None] | None = None) -> list[Row]:
+    """All rows of the named query `name` with `params` bound."""
+    query = get(name)
+    return select(query.text, _bound(query, params or {}))
+
+
+def run_page(
+    select: Select,
+    name: str,
+    params: Mapping[str, Term | None] | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Row], int]:
+    """One page of `name` and the true total from `name.count`: (rows, total)."""
+    if not (isinstance(limit, int) and isinstance(offset, int) and limit >= 0 and offset >= 0):
+        raise ValueError("limit and offset must be non-negative integers")
+    query = get(name)
+    bound = _bound(query, params or {})
+    rows = select(f"{query.text.rstrip()}\nLIMIT {limit} OFFSET {offset}\n", bound)
+    return rows, total(select, f"{name}.count", params)
+
+
+def total(select: Select, name: str, params: Mapping[str, Term | None] | None = None) -> int:
+    """The sum of the ?total column of a count query; 0 when it has no rows (no group)."""
+    return sum(int(row["total"] or 0) for row in run(select, name, params))
