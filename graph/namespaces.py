@@ -1,0 +1,54 @@
+"""Namespaces of the graph model (docs/model.md) and the default base IRI of data IRIs."""
+
+from __future__ import annotations
+
+import os
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+SG = Namespace("https://servicegraph.example/ontology#")
+CPSV = Namespace("http://purl.org/vocab/cpsv#")
+CV = Namespace("http://data.europa.eu/m8g/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+DEFAULT_BASE = "https://servicegraph.example/"
+"""Base of data IRIs unless `--base` or SERVICEGRAPH_BASE says otherwise."""
+
+PREFIXES: dict[str, Namespace] = {
+    "sg": SG,
+    "cpsv": CPSV,
+    "cv": CV,
+    "eli": ELI,
+    "dct": Namespace(str(DCTERMS)),
+    "skos": Namespace(str(SKOS)),
+    "org": Namespace(str(ORG)),
+    "foaf": Namespace(str(FOAF)),
+    "dcat": Namespace(str(DCAT)),
+    "void": Namespace(str(VOID)),
+    "prov": Namespace(str(PROV)),
+    "sd": SD,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+}
+"""Prefix → namespace, as bound in every serialisation and in the JSON-LD @context."""
+
+
+def base_iri(explicit: str | None = None) -> str:
+    """The base IRI to mint under: `explicit`, else $SERVICEGRAPH_BASE, else DEFAULT_BASE.
+
+    A base must end with "/" or "#" so minted paths append cleanly.
+    """
+    base = explicit or os.environ.get("SERVICEGRAPH_BASE") or DEFAULT_BASE
+    if not base.endswith(("/", "#")):
+        raise ValueError(f"base IRI must end with '/' or '#': {base!r}")
+    return base
+
+
+__all__ = [
+    "CPSV", "CV", "DCAT", "DCTERMS", "DEFAULT_BASE", "ELI", "FOAF", "ORG", "OWL", "PREFIXES",
+    "PROV", "RDF", "RDFS", "SD", "SG", "SKOS", "VOID", "XSD", "base_iri",
+]

@@ -1,0 +1,379 @@
+"""Statute identity: which citations name the same legal document, and why.
+
+A *spelling* is one distinct (title as written, issuing number as written) pair. Spellings
+are merged into one document by three rules, each recorded as a `Merge` with its reason:
+
+1. Same title once normalised. `title_key()` applies these steps in order (each one a
+   named reason): NFKC (full-width letters, digits and brackets to their plain forms);
+   whitespace removed (stray and full-width spaces); the 中华人民共和国 prefix dropped;
+   与 read as 和; bracket and quote characters dropped (so <>, 〈〉 and nested 《》 inner
+   titles agree, and an unbalanced "(" no longer matters).
+2. Same issuing number once normalised (`parse_issuing_number`: any of 〔〕 ﹝﹞ [] ［］
+   【】 for the year, spaces, a missing 号, a trailing 文件 and a leading 中华人民共和国
+   ignored). Only numbers that name an issuer count: "2016第7号" alone identifies nothing.
+3. An issuing number typo: same year and serial, issuer codes of equal length differing
+   in one character (渝办法 / 渝办发), and one normalised title contains the other.
+
+The canonical title of a document is its cleaned spelling (`clean_title`: NFKC,
+whitespace removed, inner titles in 〈〉, brackets balanced) ranked first by: a national
+law (a title ending in 法, not 办法, not starting with a place name) always takes the
+中华人民共和国 prefix; otherwise the longest cleaned spelling (it names the issuer), then
+the most cited, then the first cited. The canonical issuing number is the most cited
+one, then the one whose issuer code other documents use too, then the first cited.
+Every other spelling stays an alternative label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from loaders.records import Citation, Item
+
+PRC = "中华人民共和国"
+
+_WHITESPACE = re.compile(r"\s+")
+_BRACKETS_AND_QUOTES = re.compile(r"[()（）<>〈〉《》「」『』\[\]【】〔〕“”‘’\"']")
+_PLACE_START = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|市|县|区)")
+_YEAR_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕"})
+
+
+@dataclass(frozen=True, slots=True)
+class IssuingNumber:
+    """A parsed 文号: issuer code, year (None for 令 numbers without one) and serial."""
+
+    issuer: str | None
+    year: int | None
+    serial: int
+    bracketed: bool  # written as 渝府发〔2017〕41号 rather than 国务院令第196号
+
+    @property
+    def text(self) -> str:
+        """The canonical written form."""
+        issuer = self.issuer or ""
+        if self.bracketed:
+            return f"{issuer}〔{self.year}〕{self.serial}号"
+        year = f"{self.year}年" if self.year is not None else ""
+        return f"{issuer}{year}第{self.serial}号"
+
+
+_NUMBER_FORMS: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (re.compile(r"^(?P<issuer>.+?)〔(?P<year>\d{4})〕第?(?P<serial>\d+)号?$"), True),
+    (re.compile(r"^(?P<issuer>.+?令)(?:(?P<year>\d{4})年)?第?(?P<serial>\d+)号$"), False),
+    (re.compile(r"^(?P<issuer>.+?)第(?P<serial>\d+)号(?P<order>令)$"), False),
+    (re.compile(r"^(?P<issuer>.*?)(?P<year>\d{4})年?第(?P<serial>\d+)号$"), False),
+)
+
+
+def parse_issuing_number(raw: str) -> IssuingNumber | None:
+    """Parse an issuing number as written; None when it has none of the known forms."""
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", raw)).translate(_YEAR_BRACKETS)
+    text = text.removeprefix(PRC).removesuffix("文件")
+    for pattern, bracketed in _NUMBER_FORMS:
+        match = pattern.match(text)
+        if match:
+            parts = match.groupdict()
+            issuer = (parts["issuer"] or "") + (parts.get("order") or "")
+            year = parts.get("year")
+            return IssuingNumber(issuer or None, int(year) if year else None,
+                                 int(parts["serial"]), bracketed)
+    return None
+
+
+def _balance(text: str, opening: str, closing: str) -> str:
+    """Close unclosed `opening`s at the end and drop unmatched `closing`s."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == opening:
+            depth += 1
+        elif ch == closing:
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(ch)
+    return "".join(out) + closing * depth
+
+
+def clean_title(title: str) -> str:
+    """A title as it should be printed: NFKC, no whitespace, inner titles in 〈〉, balanced."""
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", title))
+    text = text.translate(str.maketrans({"<": "〈", ">": "〉", "《": "〈", "》": "〉"}))
+    return _balance(_balance(text, "(", ")"), "〈", "〉")
+
+
+TITLE_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("full-width or compatibility characters", lambda t: unicodedata.normalize("NFKC", t)),
+    ("stray or full-width spaces", lambda t: _WHITESPACE.sub("", t)),
+    (f"with or without the {PRC} prefix", lambda t: t.removeprefix(PRC)),
+    ("和 / 与", lambda t: t.replace("与", "和")),
+    ("bracket or quote style", lambda t: _BRACKETS_AND_QUOTES.sub("", t)),
+)
+"""The title normalisation, step by step; each name is a merge reason."""
+
+
+def title_key(title: str) -> str:
+    """The form under which two titles name the same document."""
+    for _, step in TITLE_STEPS:
+        title = step(title)
+    return title
+
+
+def title_differences(a: str, b: str) -> list[str]:
+    """The names of the normalisation steps it takes for `a` and `b` to agree."""
+    reasons = []
+    for name, step in TITLE_STEPS:
+        if a == b:
+            break
+        a2, b2 = step(a), step(b)
+        if (a2, b2) != (a, b):
+            reasons.append(name)
+        a, b = a2, b2
+    return reasons
+
+
+def is_national_law(cleaned: str) -> bool:
+    """A title like 电力法: ends in 法 but not 办法, no inner title, no leading place name."""
+    stem = cleaned.removeprefix(PRC)
+    return (stem.endswith("法") and not stem.endswith("办法") and "〈" not in stem
+            and not _PLACE_START.match(stem))
+
+
+DOCUMENT_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("办法", "规定", "细则"), "rules"),
+    (("条例",), "regulation"),
+    (("法",), "law"),
+    (("通知",), "notice"),
+    (("意见",), "opinion"),
+    (("决定",), "decision"),
+)
+"""Title ending → document type (sg:DocumentTypes), first match wins; else "other"."""
+
+_TRAILING_PARENTHESIS = re.compile(r"\([^()]*\)$")
+
+
+def document_type(cleaned: str) -> str:
+    """The type of a document from the end of its title, ignoring a trailing (试行)."""
+    stem = _TRAILING_PARENTHESIS.sub("", cleaned).rstrip("〉")
+    for endings, kind in DOCUMENT_TYPES:
+        if stem.endswith(endings):
+            return kind
+    return "other"
+
+
+@dataclass(slots=True)
+class Spelling:
+    """One way a document is cited: title and issuing number as written, and who cites it."""
+
+    title: str
+    doc_number: str | None
+    first_line: int
+    citations: list[tuple[int, Citation]] = field(default_factory=list)  # (item number, …)
+
+    @property
+    def items(self) -> list[int]:
+        return sorted({number for number, _ in self.citations})
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "doc_number": self.doc_number, "items": self.items,
+                "lines": sorted({c.line for _, c in self.citations})}
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Why `spelling` was merged with `other` (both indices into Document.spellings)."""
+
+    spelling: int
+    other: int
+    reason: str
+
+
+@dataclass(slots=True)
+class Document:
+    """One legal document, however it is cited."""
+
+    title: str  # canonical
+    number: IssuingNumber | None  # canonical
+    kind: str  # a DOCUMENT_TYPES kind or "other"
+    spellings: list[Spelling]
+    merges: list[Merge]
+
+    @property
+    def alt_labels(self) -> list[str]:
+        """Every spelling of the title other than the canonical one, in order of first use."""
+        seen = {self.title}
+        labels = []
+        for s in self.spellings:
+            if s.title not in seen:
+                seen.add(s.title)
+                labels.append(s.title)
+        return labels
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "doc_number": self.number.text if self.number else None,
+            "issuer": self.number.issuer if self.number else None,
+            "year": self.number.year if self.number else None,
+            "serial": self.number.serial if self.number else None,
+            "type": self.kind,
+            "variants": [s.to_json() for s in self.spellings],
+            "merges": [{"variant": self.spellings[m.spelling].title,
+                        "variant_doc_number": self.spellings[m.spelling].doc_number,
+                        "with": self.spellings[m.other].title,
+                        "with_doc_number": self.spellings[m.other].doc_number,
+                        "reason": m.reason} for m in self.merges],
+        }
+
+
+class Statutes:
+    """The documents cited by a catalogue; `document(citation)` finds a citation's one."""
+
+    def __init__(self, documents: list[Document]) -> None:
+        self.documents = documents
+        self._by_spelling = {(s.title, s.doc_number): d for d in documents for s in d.spellings}
+
+    def document(self, citation: Citation) -> Document:
+        return self._by_spelling[(citation.title, citation.doc_number)]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [d.to_json() for d in self.documents]
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _spellings(items: Iterable[Item]) -> list[Spelling]:
+    by_key: dict[tuple[str, str | None], Spelling] = {}
+    for item in items:
+        for c in item.citations:
+            s = by_key.get((c.title, c.doc_number))
+            if s is None:
+                s = by_key[(c.title, c.doc_number)] = Spelling(c.title, c.doc_number, c.line)
+            s.citations.append((item.number, c))
+    return sorted(by_key.values(), key=lambda s: s.first_line)
+
+
+def _issuer_differs_by_one(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _edges(spellings: Sequence[Spelling]) -> list[tuple[int, int, str]]:
+    """Every merge the three rules justify, as (later, earlier, reason) index pairs."""
+    edges: list[tuple[int, int, str]] = []
+    keys = [title_key(s.title) for s in spellings]
+    numbers = [parse_issuing_number(s.doc_number) if s.doc_number else None for s in spellings]
+    first_by_key: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        j = first_by_key.setdefault(k, i)
+        if j != i:
+            why = ", ".join(title_differences(spellings[i].title, spellings[j].title))
+            if not why:
+                why = f"issuing number written {spellings[i].doc_number!r}, not {spellings[j].doc_number!r}"
+            edges.append((i, j, f"same title up to: {why}"))
+    first_by_number: dict[tuple[str, int | None, int], int] = {}
+    by_year_serial: dict[tuple[int | None, int], list[int]] = defaultdict(list)
+    for i, n in enumerate(numbers):
+        if n is None or n.issuer is None:
+            continue
+        j = first_by_number.setdefault((n.issuer, n.year, n.serial), i)
+        if j != i:
+            edges.append((i, j, f"same issuing number {n.text}"))
+            continue
+        for j in by_year_serial[(n.year, n.serial)]:
+            m = numbers[j]
+            assert m is not None and m.issuer is not None
+            if _issuer_differs_by_one(n.issuer, m.issuer) and (keys[i] in keys[j] or keys[j] in keys[i]):
+                edges.append((i, j, f"issuing number {n.text} is a one-character typo of {m.text}"
+                                    " and one title contains the other"))
+        by_year_serial[(n.year, n.serial)].append(i)
+    return edges
+
+
+def _canonical_title(spellings: Sequence[Spelling]) -> str:
+    cleaned = [clean_title(s.title) for s in spellings]
+    if any(is_national_law(c) for c in cleaned):
+        law = next(c for c in cleaned if is_national_law(c))
+        return PRC + law.removeprefix(PRC)
+    best = max(range(len(spellings)),
+               key=lambda i: (len(cleaned[i]), len(spellings[i].citations), -spellings[i].first_line))
+    return cleaned[best]
+
+
+def _canonical_number(spellings: Sequence[Spelling], issuer_use: Counter[str]) -> IssuingNumber | None:
+    counted: dict[IssuingNumber, tuple[int, int, int]] = {}
+    for s in spellings:
+        n = parse_issuing_number(s.doc_number) if s.doc_number else None
+        if n is None:
+            continue
+        cites, _, first = counted.get(n, (0, 0, -s.first_line))
+        counted[n] = (cites + len(s.citations), issuer_use[n.issuer or ""], first)
+    return max(counted, key=counted.__getitem__) if counted else None
+
+
+def identify(items: Sequence[Item]) -> Statutes:
+    """Group every citation of `items` into documents (see the module docstring)."""
+    spellings = _spellings(items)
+    edges = _edges(spellings)
+    uf = _UnionFind(len(spellings))
+    for i, j, _ in edges:
+        uf.union(i, j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(spellings)):
+        groups[uf.find(i)].append(i)
+    issuer_use: Counter[str] = Counter()
+    for s in spellings:
+        n = parse_issuing_number(s.doc_number) if s.doc_number else None
+        if n is not None and n.issuer:
+            issuer_use[n.issuer] += 1
+    documents = []
+    for root in sorted(groups):
+        members = groups[root]
+        local = {g: k for k, g in enumerate(members)}
+        group = [spellings[i] for i in members]
+        title = _canonical_title(group)
+        merges = [Merge(local[i], local[j], why) for i, j, why in edges if uf.find(i) == root]
+        documents.append(Document(title, _canonical_number(group, issuer_use), document_type(title),
+                                  group, merges))
+    return Statutes(documents)
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 26 → 二十六, 105 → 一百零五 (0 < n < 10000)."""
+    if not 0 < n < 10000:
+        raise ValueError(f"no Chinese numeral for {n}")
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            if zero:
+                out += "零"
+            out += ("" if (unit == "十" and digit == 1 and not out) else _DIGITS[digit]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def provision_label(path: Sequence[tuple[str, int]]) -> str:
+    """第二十六条第一款 for (("条", 26), ("款", 1))."""
+    return "".join(f"第{chinese_numeral(n)}{kind}" for kind, n in path)
