@@ -85,7 +85,8 @@ def parse_catalogue(data: bytes, source: str) -> Catalogue:
     preamble, all_cells = _tokenise(lines)
     first_row = next((i for i, cell in enumerate(all_cells) if cell.starts_row()), len(all_cells))
     _check_header(preamble, all_cells[:first_row], source)
-    rows = _rows(all_cells[first_row:], source, len(lines))
+    last_line = max(1, len(lines) - (lines[-1] == ""))  # a final line end starts no line
+    rows = _rows(all_cells[first_row:], source, last_line)
     return Catalogue(
         title=next((text.strip() for text in reversed(preamble) if text.strip()), ""),
         source=source,
