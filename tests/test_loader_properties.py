@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders.catalogue import parse_catalogue
+from loaders.cells import HANDLING_MODES
 from loaders.errors import CatalogueError
 from loaders.records import LEVELS, Catalogue, LevelMark
 
@@ -80,7 +81,7 @@ LEVEL_CELLS = {
     "√(同第3项)": LevelMark(same_as_item=3),
     "(审定)": LevelMark(checked=False, role="审定"),
 }
-MODES = ("马上办", "网上办", "就近办", "一次办")
+MODES = HANDLING_MODES
 
 
 @st.composite
