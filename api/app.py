@@ -1,0 +1,89 @@
+"""The web app: `create_app(engine)` serves the SPARQL endpoint and its descriptions.
+
+Extensions add their routers (`create_app(engine, routers=[...])` or
+`app.include_router`) and reach the engine with `engine_of(request)`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import service_description, sparql
+from api.query_guard import QueryRefused
+from graph.store import QueryEngine
+
+access_log = logging.getLogger("servicegraph.access")
+
+
+class AccessLog:
+    """Logs one line per HTTP request: client, method, target, status, bytes, duration."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status, size = 500, 0
+
+        async def record(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            target = scope["path"]
+            if scope["query_string"]:
+                target += "?" + scope["query_string"].decode("latin-1")[:200]
+            client = scope["client"][0] if scope.get("client") else "-"
+            elapsed = (time.perf_counter() - started) * 1000
+            access_log.info('%s "%s %s" %d %dB %.1fms', client, scope["method"], target, status, size, elapsed)
+
+
+def engine_of(request: Request) -> QueryEngine:
+    return request.app.state.engine
+
+
+async def _refused(request: Request, exc: Exception) -> PlainTextResponse:
+    assert isinstance(exc, QueryRefused)
+    return PlainTextResponse(exc.message + "\n", status_code=exc.status)
+
+
+def create_app(engine: QueryEngine, *, routers: Sequence[APIRouter] = ()) -> FastAPI:
+    """The app over `engine`, which it starts and closes with the app's lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await engine.start()
+        try:
+            yield
+        finally:
+            await engine.close()
+
+    app = FastAPI(title="servicegraph", lifespan=lifespan)
+    app.state.engine = engine
+    app.add_exception_handler(QueryRefused, _refused)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+    )
+    app.add_middleware(AccessLog)  # outermost: CORS preflights are logged too
+    app.include_router(sparql.router)
+    app.include_router(service_description.router)
+    for router in routers:
+        app.include_router(router)
+    return app

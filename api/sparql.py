@@ -1,0 +1,130 @@
+"""The SPARQL 1.1 Protocol at /sparql: query via GET, POST form or POST sparql-query."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, Response
+
+from api.negotiation import GRAPH_TYPES, RESULTS_TYPES, UnknownFormat, choose
+from api.query_guard import QueryRefused, check_query
+from api.service_description import describe
+from graph.store import (
+    EngineUnavailable,
+    QueryError,
+    QueryRequest,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+)
+
+router = APIRouter()
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+Params = dict[str, list[str]]
+
+
+def _parse_params(raw: bytes, where: str) -> Params:
+    """Percent-decoded parameters; 400 unless they are UTF-8."""
+    try:
+        return parse_qs(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise QueryRefused(400, f"the {where} is not valid UTF-8") from None
+
+
+def _content_type(request: Request) -> tuple[str, str | None]:
+    """The media type (lower case) and charset of the request body."""
+    header = request.headers.get("content-type")
+    if not header:
+        raise QueryRefused(400, f"a POST needs a Content-Type: {FORM} or {SPARQL_QUERY}")
+    media_type, *params = (part.strip() for part in header.split(";"))
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    if charset is not None and charset not in ("utf-8", "utf8"):
+        raise QueryRefused(400, f"unsupported charset {charset!r}: send the query as UTF-8")
+    return media_type.lower(), charset
+
+
+def _refuse_update(params: Params) -> None:
+    if "update" in params:
+        raise QueryRefused(403, "SPARQL Update is refused: this endpoint is read-only")
+
+
+def _single_query(params: Params) -> str:
+    queries = params.get("query", [])
+    if len(queries) != 1:
+        raise QueryRefused(400, f"exactly one 'query' parameter is required, got {len(queries)}")
+    return queries[0]
+
+
+@router.get("/sparql", name="sparql")
+async def sparql_get(request: Request) -> Response:
+    params = _parse_params(request.scope["query_string"], "query string")
+    _refuse_update(params)
+    if "query" not in params:
+        return describe(request, "sd", _last(params, "format"))
+    return await _answer(request, _single_query(params), params)
+
+
+@router.post("/sparql")
+async def sparql_post(request: Request) -> Response:
+    media_type, _ = _content_type(request)
+    url_params = _parse_params(request.scope["query_string"], "query string")
+    body = await request.body()
+    if media_type == FORM:
+        params = _parse_params(body, "form body")
+        _refuse_update(params)
+        return await _answer(request, _single_query(params), params)
+    if media_type == SPARQL_QUERY:
+        _refuse_update(url_params)
+        if "query" in url_params:
+            raise QueryRefused(400, "a sparql-query POST carries the query in its body, not in 'query'")
+        try:
+            query = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise QueryRefused(400, "the query is not valid UTF-8") from None
+        return await _answer(request, query, url_params)
+    if media_type == SPARQL_UPDATE:
+        raise QueryRefused(403, "SPARQL Update is refused: this endpoint is read-only")
+    raise QueryRefused(400, f"unsupported Content-Type {media_type!r}: use {FORM} or {SPARQL_QUERY}")
+
+
+def _last(params: Params, name: str) -> str | None:
+    values = params.get(name)
+    return values[-1] if values else None
+
+
+async def _answer(request: Request, query: str, params: Params) -> Response:
+    form = check_query(query)
+    offered = RESULTS_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
+    try:
+        media_type = choose(offered, request.headers.get("accept"), _last(params, "format"))
+    except UnknownFormat as exc:
+        raise QueryRefused(400, str(exc)) from None
+    if media_type is None:
+        raise QueryRefused(406, f"a {form} result is available as {', '.join(offered)}")
+    default_graphs = params.get("default-graph-uri", [])
+    named_graphs = params.get("named-graph-uri", [])
+    # Either parameter replaces the query's whole dataset (FROM and FROM NAMED).
+    dataset_given = bool(default_graphs or named_graphs)
+    query_request = QueryRequest(
+        query=query,
+        media_type=media_type,
+        default_graphs=tuple(default_graphs) if dataset_given else None,
+        named_graphs=tuple(named_graphs) if dataset_given else None,
+    )
+    try:
+        result = await request.app.state.engine.execute(query_request)
+    except QuerySyntaxError as exc:
+        raise QueryRefused(400, str(exc)) from None
+    except (QueryTimeout, ResultTooLarge, EngineUnavailable) as exc:
+        raise QueryRefused(503, f"query stopped: {exc}") from None
+    except QueryError as exc:
+        raise QueryRefused(500, f"query failed: {exc}") from None
+    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
