@@ -92,7 +92,7 @@ def parse_catalogue(data: bytes, source: str) -> Catalogue:
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
-        items=_items(rows, source),
+        items=_items(rows),
     )
 
 
@@ -170,19 +170,12 @@ def _check_row(row: list[Cell], width: int, source: str, line_count: int) -> Non
         )  # fmt: skip
 
 
-def _items(rows: list[list[Cell]], source: str) -> tuple[Item, ...]:
+def _items(rows: list[list[Cell]]) -> tuple[Item, ...]:
+    """Rows as items. A number used twice is kept: the shapes report it with both lines."""
     items: list[Item] = []
-    seen: dict[int, int] = {}
     for row in rows:
         previous = items[-1].number if items else 0
-        item = _item(row, previous + 1)
-        if item.number in seen:
-            raise CatalogueError(
-                source, item.lines[0],
-                f"item number {item.number} is used twice (first at line {seen[item.number]})",
-            )  # fmt: skip
-        seen[item.number] = item.lines[0]
-        items.append(item)
+        items.append(_item(row, previous + 1))
     return tuple(items)
 
 

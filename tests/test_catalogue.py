@@ -246,9 +246,10 @@ def test_row_with_an_extra_cell(seed_lines):
     assert "more than 14 cells" in error.message
 
 
-def test_duplicate_number(seed_lines):
-    error = _parse_error(_bytes(_edited(seed_lines, 61, ["\t1"])))
-    assert error.line == 61 and "used twice" in error.message
+def test_duplicate_number_is_kept_for_the_shapes_to_report(seed_lines):
+    catalogue = parse_catalogue(_bytes(_edited(seed_lines, 61, ["\t1"])), "dup.txt")
+    ones = [item for item in catalogue.items if item.number == 1]
+    assert len(catalogue.items) == 98 and [i.lines[0] for i in ones] == [46, 61]
 
 
 @pytest.mark.parametrize(
