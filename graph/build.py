@@ -1,0 +1,306 @@
+"""Records → rdflib graph, as specified in docs/model.md.
+
+Triples are collected in a list and added in one `addN` call; IRIs and nodes shared
+between items (agencies, concepts, documents, provisions) are made once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from graph import iris
+from graph.iris import CHANNEL_SLUGS, Minter, key, service_keys
+from graph.namespaces import (
+    CPSV, CV, DCAT, DCTERMS as DCT, DEFAULT_BASE, ELI, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SG, SKOS,
+    VOID,
+)
+from graph.statutes import Document, Statutes, identify, provision_label
+from loaders.records import Catalogue, Citation, Item, LevelMark
+
+ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "servicegraph.ttl"
+
+LEVELS = {"city": SG.city, "county": SG.county, "township": SG.township, "village": SG.village}
+LEVEL_ZH = {"city": "市", "county": "县", "township": "乡镇(街道)", "village": "村(社区)"}
+FILL_LEVELS = {"市": "city", "县": "county", "区县": "county", "乡镇": "township", "村": "village"}
+ROLES = {None: SG.implementer, "审定": SG.finalApproval, "初审": SG.preliminaryReview, "代办": SG.onBehalf}
+ROLE_ZH = {None: "实施", "审定": "审定", "初审": "初审", "代办": "代办"}
+CHANNEL_CONCEPTS = {"马上办": SG.atOnce, "网上办": SG.online, "就近办": SG.nearby, "一次办": SG.oneVisit}
+SUBDIVISIONS = {"章": SG.chapter, "节": SG.section, "条": SG.article, "款": SG.paragraph,
+                "项": SG.item, "目": SG.subitem, "点": SG.point}
+SCHEME_LABELS = {"item-type": ("事项类型", "item types"), "theme": ("服务主题", "themes"),
+                 "audience": ("服务对象", "target groups"), "fill-type": ("填报类型", "fill-in types")}
+
+_AGENCY_LEVELS = (
+    (re.compile(r"^村"), "village"),
+    (re.compile(r"^(?:乡镇|街道)"), "township"),
+    (re.compile(r"^(?:[\u4e00-\u9fff]{1,3})?县"), "county"),
+    (re.compile(r"^(?:[\u4e00-\u9fff]{1,3})?市"), "city"),
+)
+"""An agency's level, from how its name starts (县人民医院, 垫江县中医院, 市农委…)."""
+
+_JURISDICTION = re.compile(r"^(.+?[县市区])")
+
+Triple = tuple[Node, Node, Node]
+
+
+def agency_level(name: str) -> str | None:
+    """city | county | township | village when the agency's name shows it, else None."""
+    for pattern, level in _AGENCY_LEVELS:
+        if pattern.match(name):
+            return level
+    return None
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+_CODE_LIST_PREDICATES = {RDF.type, SKOS.prefLabel, SKOS.inScheme, SKOS.topConceptOf, SKOS.notation}
+
+
+@cache
+def _fixed_code_lists() -> tuple[Triple, ...]:
+    """The ontology's SKOS concepts and schemes, so the graph types every code value itself."""
+    onto = Graph().parse(ONTOLOGY)
+    keep = set(onto.subjects(RDF.type, SKOS.Concept)) | set(onto.subjects(RDF.type, SKOS.ConceptScheme))
+    return tuple(t for t in onto if t[0] in keep and t[1] in _CODE_LIST_PREDICATES)
+
+
+class _Builder:
+    def __init__(self, catalogue: Catalogue, base: str) -> None:
+        self.catalogue = catalogue
+        self.m = Minter(base, catalogue.sha256)
+        self.triples: list[Triple] = list(_fixed_code_lists())
+        self.made: set[URIRef] = set()
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        self.triples.append((s, p, o))
+
+    def once(self, iri: URIRef) -> bool:
+        """True the first time `iri` is seen: its describing triples are still to add."""
+        if iri in self.made:
+            return False
+        self.made.add(iri)
+        return True
+
+    # ---- shared nodes ----
+
+    def concept(self, scheme: str, label: str) -> URIRef:
+        iri = self.m.concept(scheme, label)
+        if self.once(iri):
+            scheme_iri = self.m.scheme(scheme)
+            if self.once(scheme_iri):
+                zh_label, en_label = SCHEME_LABELS[scheme]
+                self.triples += [(scheme_iri, RDF.type, SKOS.ConceptScheme),
+                                 (scheme_iri, SKOS.prefLabel, zh(zh_label)),
+                                 (scheme_iri, SKOS.prefLabel, Literal(en_label, lang="en"))]
+            self.triples += [(iri, RDF.type, SKOS.Concept), (iri, SKOS.prefLabel, zh(label)),
+                             (iri, SKOS.inScheme, scheme_iri)]
+        return iri
+
+    def agency(self, name: str) -> URIRef:
+        iri = self.m.agency(name)
+        if self.once(iri):
+            self.triples += [(iri, RDF.type, CV.PublicOrganisation), (iri, RDF.type, FOAF.Agent),
+                             (iri, SKOS.prefLabel, zh(name)), (iri, DCT.title, zh(name)),
+                             (iri, DCT.identifier, Literal(key(name))),
+                             (iri, DCT.spatial, self.m.place)]
+            level = agency_level(name)
+            if level:
+                self.add(iri, ORG.classification, LEVELS[level])
+        return iri
+
+    def channel(self, mode: str) -> URIRef:
+        iri = self.m.channel(mode)
+        if self.once(iri):
+            self.triples += [(iri, RDF.type, CV.Channel), (iri, DCT.identifier, Literal(CHANNEL_SLUGS[mode])),
+                             (iri, DCT.type, CHANNEL_CONCEPTS[mode]), (iri, DCT.title, zh(mode))]
+        return iri
+
+    def document(self, doc: Document, iri: URIRef) -> None:
+        self.triples += [(iri, RDF.type, ELI.LegalResource), (iri, DCT.title, zh(doc.title)),
+                         (iri, ELI.type_document, SG[doc.kind])]
+        self.triples += [(iri, SKOS.altLabel, zh(label)) for label in doc.alt_labels]
+        if doc.number:
+            self.add(iri, ELI.id_local, Literal(doc.number.text))
+            if doc.number.issuer:
+                self.add(iri, SG.issuer, Literal(doc.number.issuer))
+            if doc.number.year is not None:
+                self.add(iri, SG.year, Literal(doc.number.year))
+            self.add(iri, SG.serial, Literal(doc.number.serial))
+
+    def provision(self, doc: Document, doc_iri: URIRef, path: tuple[tuple[str, int], ...]) -> URIRef:
+        """The most specific provision of `path`, making it and its ancestors as needed."""
+        parent = doc_iri
+        for depth in range(1, len(path) + 1):
+            prefix = path[:depth]
+            iri = iris.provision(doc_iri, prefix)
+            if self.once(iri):
+                kind, n = prefix[-1]
+                self.triples += [
+                    (iri, RDF.type, ELI.LegalResourceSubdivision), (iri, RDF.type, ELI.LegalResource),
+                    (iri, ELI.is_part_of, parent), (iri, ELI.is_part_of, doc_iri),
+                    (iri, ELI.number, Literal(str(n))), (iri, ELI.type_subdivision, SUBDIVISIONS[kind]),
+                    (iri, RDFS.label, zh(f"《{doc.title}》{provision_label(prefix)}")),
+                ]
+            parent = iri
+        return parent
+
+    # ---- the revision ----
+
+    def revision(self) -> None:
+        c, m = self.catalogue, self.m
+        jurisdiction = _JURISDICTION.match(c.title)
+        place_name = jurisdiction.group(1) if jurisdiction else c.title
+        description = f"{c.title}，共{len(c.items)}项，读自 {Path(c.source).name}"
+        self.triples += [
+            (m.place, RDF.type, DCT.Location), (m.place, RDFS.label, zh(place_name)),
+            (m.publisher, RDF.type, FOAF.Agent), (m.publisher, DCT.identifier, Literal("publisher")),
+            (m.publisher, DCT.title, zh(f"{place_name}人民政府" if jurisdiction else "目录发布机关")),
+            (m.catalogue, RDF.type, DCAT.Catalog), (m.catalogue, DCT.title, zh(c.title)),
+            (m.catalogue, DCT.publisher, m.publisher), (m.catalogue, DCT.spatial, m.place),
+            (m.revision, RDF.type, DCAT.Dataset), (m.revision, RDF.type, VOID.Dataset),
+            (m.revision, DCT.title, zh(c.title)), (m.revision, DCT.description, zh(description)),
+            (m.revision, DCT.publisher, m.publisher), (m.revision, DCT.source, Literal(Path(c.source).name)),
+            (m.revision, SG.sha256, Literal(c.sha256)), (m.revision, DCT.isPartOf, m.catalogue),
+            (m.revision, DCT.spatial, m.place),
+        ]
+
+    # ---- one item ----
+
+    def service(self, item: Item, iri: URIRef, statutes: Statutes, doc_iris: dict[int, URIRef],
+                by_number: dict[int, list[URIRef]]) -> None:
+        m = self.m
+        row = m.lines(*item.lines)
+        self.triples += [
+            (iri, RDF.type, CPSV.PublicService), (iri, DCT.identifier, Literal(str(item.number))),
+            (iri, SG.number, Literal(item.number)), (iri, SG.numberInferred, Literal(item.number_inferred)),
+            (iri, DCT.title, zh(item.name)), (iri, DCT.description, zh(item.content or item.name)),
+            (iri, DCT.isPartOf, m.revision), (iri, DCT.spatial, m.place), (iri, PROV.wasDerivedFrom, row),
+            (row, RDF.type, SG.SourceRow), (row, SG.firstLine, Literal(item.lines[0])),
+            (row, SG.lastLine, Literal(item.lines[1])), (row, DCT.isPartOf, m.revision),
+        ]
+        if item.item_type:
+            self.add(iri, CV.isClassifiedBy, self.concept("item-type", item.item_type))
+        self.triples += [(iri, CV.hasCompetentAuthority, self.agency(a)) for a in item.agencies]
+        self.triples += [(iri, DCT.audience, self.concept("audience", t)) for t in item.targets]
+        self.triples += [(iri, CV.thematicArea, self.concept("theme", t)) for t in item.themes]
+        self.triples += [(iri, CV.hasChannel, self.channel(h)) for h in item.handling_modes if h in CHANNEL_SLUGS]
+        if item.legal_basis:
+            self.add(iri, SG.legalBasisText, zh(item.legal_basis))
+        participant = m.agency(item.agencies[0]) if item.agencies else None
+        for level, mark in item.levels.items():
+            if mark is not None:
+                self.participation(item, iri, level, mark, participant, by_number)
+        for n, fill in enumerate(item.fill_types, 1):
+            self.fill_type(iri, n, fill.level, fill.category, fill.subtypes)
+        for n, citation in enumerate(item.citations, 1):
+            self.citation(item, iri, n, citation, statutes, doc_iris, row)
+
+    def participation(self, item: Item, service: URIRef, level: str, mark: LevelMark,
+                      participant: URIRef | None, by_number: dict[int, list[URIRef]]) -> None:
+        iri = iris.participation(service, level)
+        text = f"{LEVEL_ZH[level]}：{ROLE_ZH.get(mark.role, mark.role)}" + ("" if mark.checked else "(未勾选)")
+        self.triples += [
+            (service, CV.hasParticipation, iri), (iri, RDF.type, CV.Participation),
+            (iri, DCT.identifier, Literal(f"{item.number}.{level}")), (iri, DCT.description, zh(text)),
+            (iri, CV.role, ROLES.get(mark.role, SG.implementer)), (iri, SG.level, LEVELS[level]),
+            (iri, SG.checked, Literal(mark.checked)),
+        ]
+        if participant is not None:
+            self.add(iri, CV.hasParticipant, participant)
+        if mark.line:
+            self.add(iri, SG.line, Literal(mark.line))
+        if mark.note:
+            self.add(iri, SG.remark, zh(mark.note))
+        if mark.same_as_item is not None:
+            self.add(iri, SG.sameAsItemNumber, Literal(mark.same_as_item))
+            targets = by_number.get(mark.same_as_item, [])
+            if len(targets) == 1:
+                self.add(iri, SG.sameAsService, targets[0])
+
+    def fill_type(self, service: URIRef, n: int, level: str | None, category: str,
+                  subtypes: Sequence[str]) -> None:
+        iri = iris.fill_type(service, n)
+        category_iri = self.concept("fill-type", category)
+        text = "：".join(([level] if level else []) + [category] + (["、".join(subtypes)] if subtypes else []))
+        self.triples += [(service, SG.fillType, iri), (iri, RDF.type, SG.FillTypeEntry),
+                         (iri, SG.fillCategory, category_iri), (iri, DCT.description, zh(text))]
+        if level in FILL_LEVELS:
+            self.add(iri, SG.level, LEVELS[FILL_LEVELS[level]])
+        for sub in subtypes:
+            sub_iri = self.concept("fill-type", sub)
+            self.triples += [(iri, SG.fillSubtype, sub_iri), (sub_iri, SKOS.broader, category_iri)]
+
+    def citation(self, item: Item, service: URIRef, n: int, c: Citation, statutes: Statutes,
+                 doc_iris: dict[int, URIRef], row: URIRef) -> None:
+        doc = statutes.document(c)
+        doc_iri = doc_iris[id(doc)]
+        target = self.provision(doc, doc_iri, c.provision)
+        iri = iris.citation(service, n)
+        self.triples += [
+            (service, CPSV.follows, iri), (service, CV.hasLegalResource, doc_iri),
+            (service, CV.hasLegalResource, target),
+            (iri, RDF.type, CPSV.Rule), (iri, RDF.type, SG.Citation),
+            (iri, DCT.identifier, Literal(f"{item.number}.{n}")),
+            (iri, DCT.title, zh(f"《{c.title}》{c.provision_text}")),
+            (iri, DCT.description, zh(c.quote or c.title)), (iri, CPSV.implements, target),
+            (iri, SG.titleAsWritten, zh(c.title)), (iri, SG.line, Literal(c.line)),
+            (iri, PROV.wasDerivedFrom, row),
+        ]
+        if c.doc_number:
+            self.add(iri, SG.docNumberAsWritten, Literal(c.doc_number))
+        if c.provision_text:
+            self.add(iri, SG.provisionText, zh(c.provision_text))
+        if c.quote:
+            self.add(iri, SG.quote, zh(c.quote))
+
+
+
+def document_iris(statutes: Statutes, minter: Minter) -> dict[int, URIRef]:
+    """Each document's IRI (keyed by id()); a second document with the same key gets -2, -3…"""
+    out: dict[int, URIRef] = {}
+    taken: dict[URIRef, int] = defaultdict(int)
+    for doc in statutes.documents:
+        iri = minter.document(doc.title)
+        taken[iri] += 1
+        out[id(doc)] = iri if taken[iri] == 1 else URIRef(f"{iri}-{taken[iri]}")
+    return out
+
+
+def build_graph(catalogue: Catalogue, base: str = DEFAULT_BASE, generated: datetime | None = None) -> Graph:
+    """The RDF of one catalogue revision; the graph's identifier is the revision IRI.
+
+    `generated` becomes the revision's prov:generatedAtTime (left out when None, so that
+    building twice gives the same graph).
+    """
+    b = _Builder(catalogue, base)
+    graph = Graph(identifier=b.m.revision)
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    b.revision()
+    if generated is not None:
+        b.add(b.m.revision, PROV.generatedAtTime, Literal(generated))
+    statutes = identify(catalogue.items)
+    doc_iris = document_iris(statutes, b.m)
+    for doc in statutes.documents:
+        b.document(doc, doc_iris[id(doc)])
+    keys = service_keys(catalogue.items)
+    by_number: dict[int, list[URIRef]] = defaultdict(list)
+    for item, k in zip(catalogue.items, keys):
+        by_number[item.number].append(b.m.service(k))
+    for item, k in zip(catalogue.items, keys):
+        b.service(item, b.m.service(k), statutes, doc_iris, by_number)
+    graph.addN((s, p, o, graph) for s, p, o in b.triples)
+    return graph
+
+
+__all__ = ["agency_level", "build_graph", "document_iris"]
