@@ -32,6 +32,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "turtle": ("text/turtle",),
     "ttl": ("text/turtle",),
     "application/x-turtle": ("text/turtle",),
+    "n3": ("text/turtle",),  # Turtle is N3
+    "text/n3": ("text/turtle",),
+    "text/rdf+n3": ("text/turtle",),
     "nt": ("application/n-triples",),
     "ntriples": ("application/n-triples",),
     "n-triples": ("application/n-triples",),
@@ -40,6 +43,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "json-ld": ("application/ld+json",),
     "rdfxml": ("application/rdf+xml",),
     "rdf": ("application/rdf+xml",),
+    "rdf+xml": ("application/rdf+xml",),
+    "application/x-json+ld": ("application/ld+json",),
 }
 
 
@@ -57,11 +62,12 @@ def _candidates(name: str) -> tuple[str, ...]:
 def choose(offered: Sequence[str], accept: str | None, format: str | None = None) -> str | None:
     """The media type to answer with, or None when nothing offered is acceptable (406).
 
-    `format` (a name such as `csv` or a media type) wins over Accept; an unknown one
-    raises `UnknownFormat`. Without either, the first offered type is the answer.
+    `format` (a name such as `csv`, or a media type; several may be given separated by
+    commas) wins over Accept; one naming no known format raises `UnknownFormat`.
+    Without either, the first offered type is the answer.
     """
     if format:
-        known = _candidates(format)
+        known = [t for name in format.split(",") for t in _candidates(name)]
         if not known:
             raise UnknownFormat(f"unknown format {format!r}")
         return next((t for t in known if t in offered), None)
