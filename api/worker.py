@@ -74,7 +74,7 @@ class Worker:
         """Run `request`; raise `QueryTimeout` when no answer comes within `timeout` s."""
         self.conn.send(request)
         if not self.conn.poll(timeout):
-            raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
+            raise QueryTimeout(f"no answer within {timeout:g} s")
         try:
             answer = self.conn.recv()
         except EOFError:
@@ -153,10 +153,20 @@ class WorkerPool:
         alive = True
         try:
             return worker.call(request, timeout)
-        except (QueryTimeout, EngineUnavailable, OSError):
+        except QueryTimeout:
+            alive = False
+            worker.kill()
+            raise QueryTimeout(
+                f"the query ran longer than the time limit of {self.timeout:g} s and was stopped"
+            ) from None
+        except EngineUnavailable:
             alive = False
             worker.kill()
             raise
+        except OSError as exc:  # the pipe broke: the worker is gone
+            alive = False
+            worker.kill()
+            raise EngineUnavailable(f"the query worker failed: {exc}") from None
         finally:
             assert self._loop is not None
             try:
