@@ -250,12 +250,14 @@ def snapshot_from_graph(path: Path, generation: int, graph: rdflib.Graph) -> Sna
     return write_snapshot(path, generation, quads)
 
 
-def _graph_name(graph: rdflib.Graph | None) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+def _graph_name(graph: rdflib.Graph | rdflib.term.Node | None) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    """A quad's graph: rdflib gives a Graph (ConjunctiveGraph) or its name (Dataset)."""
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    if graph is None or graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+    name = getattr(graph, "identifier", graph)
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
         return ox.DefaultGraph()
-    return to_oxigraph(graph.identifier)
+    return to_oxigraph(name)
 
 
 _PARSE_LINE = re.compile(r"line (\d+)|at (\d+):")
