@@ -18,8 +18,9 @@ The canonical title of a document is its cleaned spelling (`clean_title`: NFKC,
 whitespace removed, inner titles in 〈〉, brackets balanced) ranked first by: a national
 law (a title ending in 法, not 办法, not starting with a place name) always takes the
 中华人民共和国 prefix; otherwise the longest cleaned spelling (it names the issuer), then
-the most cited, then the first cited. The canonical issuing number is the most cited
-one, then the one whose issuer code other documents use too, then the first cited.
+the one written by most items (a cell citing three articles writes its title once),
+then the first cited. The canonical issuing number is the one written by most items,
+then the one whose issuer code other documents use too, then the first cited.
 Every other spelling stays an alternative label.
 """
 
@@ -274,6 +275,17 @@ def _issuer_differs_by_one(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
 
 
+def _same_title_reason(a: Spelling, b: Spelling) -> str:
+    why = ", ".join(title_differences(a.title, b.title))
+    reason = f"same title up to: {why}" if why else "same title"
+    if a.doc_number != b.doc_number:
+        if a.doc_number and b.doc_number:
+            reason += f"; issuing number written {a.doc_number} / {b.doc_number}"
+        else:
+            reason += "; issuing number given in one spelling only"
+    return reason
+
+
 def _edges(spellings: Sequence[Spelling]) -> list[tuple[int, int, str]]:
     """Every merge the three rules justify, as (later, earlier, reason) index pairs."""
     edges: list[tuple[int, int, str]] = []
@@ -283,10 +295,7 @@ def _edges(spellings: Sequence[Spelling]) -> list[tuple[int, int, str]]:
     for i, k in enumerate(keys):
         j = first_by_key.setdefault(k, i)
         if j != i:
-            why = ", ".join(title_differences(spellings[i].title, spellings[j].title))
-            if not why:
-                why = f"issuing number written {spellings[i].doc_number!r}, not {spellings[j].doc_number!r}"
-            edges.append((i, j, f"same title up to: {why}"))
+            edges.append((i, j, _same_title_reason(spellings[i], spellings[j])))
     first_by_number: dict[tuple[str, int | None, int], int] = {}
     by_year_serial: dict[tuple[int | None, int], list[int]] = defaultdict(list)
     for i, n in enumerate(numbers):
@@ -312,7 +321,7 @@ def _canonical_title(spellings: Sequence[Spelling]) -> str:
         law = next(c for c in cleaned if is_national_law(c))
         return PRC + law.removeprefix(PRC)
     best = max(range(len(spellings)),
-               key=lambda i: (len(cleaned[i]), len(spellings[i].citations), -spellings[i].first_line))
+               key=lambda i: (len(cleaned[i]), len(spellings[i].items), -spellings[i].first_line))
     return cleaned[best]
 
 
@@ -323,7 +332,7 @@ def _canonical_number(spellings: Sequence[Spelling], issuer_use: Counter[str]) -
         if n is None:
             continue
         cites, _, first = counted.get(n, (0, 0, -s.first_line))
-        counted[n] = (cites + len(s.citations), issuer_use[n.issuer or ""], first)
+        counted[n] = (cites + len(s.items), issuer_use[n.issuer or ""], first)
     return max(counted, key=counted.__getitem__) if counted else None
 
 
