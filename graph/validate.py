@@ -182,9 +182,9 @@ def _service_of(data: Graph, node: Node) -> Node | None:
     if (node, SG.number, None) in data or (node, RDF.type, CPSV.PublicService) in data:
         return node
     for predicate in (*_OWNED_BY, PROV.wasDerivedFrom):
-        owner = data.value(None, predicate, node)
-        if owner is not None and (owner, RDF.type, CPSV.PublicService) in data:
-            return owner
+        for owner in data.subjects(predicate, node):
+            if (owner, RDF.type, CPSV.PublicService) in data:
+                return owner
     return None
 
 
