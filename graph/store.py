@@ -6,8 +6,8 @@ is what the API awaits (the worker pool over an embedded store today; a remote e
 such as an `oxigraph` server can implement it later without touching the API).
 
 The embedded implementation is pyoxigraph (chosen by `bench/store.py`). Data is
-published as a read-only on-disk *snapshot* (one directory per generation) that any
-number of worker processes open cheaply and share through the OS page cache.
+published as a read-only on-disk *snapshot* (one directory per generation) that worker
+processes open read-only, or copy into memory when it is small enough.
 """
 
 from __future__ import annotations
@@ -162,8 +162,14 @@ class OxigraphStore:
         self._max_result_bytes = max_result_bytes
 
     @classmethod
-    def open_snapshot(cls, snapshot: Snapshot, max_result_bytes: int) -> OxigraphStore:
-        return cls(ox.Store.read_only(str(snapshot.path)), max_result_bytes)
+    def open_snapshot(cls, snapshot: Snapshot, max_result_bytes: int, in_memory: bool = False) -> OxigraphStore:
+        """Open `snapshot` read-only, or copy it into memory (several times faster to query)."""
+        on_disk = ox.Store.read_only(str(snapshot.path))
+        if not in_memory:
+            return cls(on_disk, max_result_bytes)
+        memory = ox.Store()
+        memory.bulk_extend(on_disk)
+        return cls(memory, max_result_bytes)
 
     def execute(self, request: QueryRequest) -> QueryResult:
         try:
