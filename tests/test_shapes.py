@@ -183,6 +183,14 @@ CASES: dict[str, tuple[Callable[[Graph], None], set[Outcome]]] = {
         lambda g: _set(g, C1, SG.titleAsWritten, Literal("死亡证", lang="zh")),
         {("Warning", "CitationFormTitle", 1, 15, "死亡证")},
     ),
+    "citation title with an unclosed bracket": (
+        lambda g: _set(g, C1, SG.titleAsWritten, Literal("某条例(修订", lang="zh")),
+        {("Warning", "CitationTitleBrackets", 1, 15, "某条例(修订")},
+    ),
+    "citation title with an unopened inner title": (
+        lambda g: _set(g, C1, SG.titleAsWritten, Literal("关于印发某办法>的通知", lang="zh")),
+        {("Warning", "CitationTitleBrackets", 1, 15, "关于印发某办法>的通知")},
+    ),
     "citation without a title": (
         lambda g: _set(g, C1, SG.titleAsWritten),
         {("Violation", "CitationTitleAsWritten", 1, 15, None)},
@@ -252,7 +260,7 @@ def test_severities_follow_the_issue():
     violations = ["ServiceNumber", "ServiceName", "ServiceAgency", "ServiceLevel", "CrossReferenceShape",
                   "UnmarkedRoleShape", "DuplicateNumberShape"]  # fmt: skip
     warnings = ["ServiceCitation", "CitationProvision", "CitationFormTitle", "DuplicateContentShape",
-                "NumberGapShape", "UnmarkedLevelShape"]  # fmt: skip
+                "NumberGapShape", "UnmarkedLevelShape", "CitationTitleBrackets"]  # fmt: skip
     assert [severity(n) for n in violations] == ["Violation"] * len(violations)
     assert [severity(n) for n in warnings] == ["Warning"] * len(warnings)
     assert severity("ServiceNumberInferred") == "Info"

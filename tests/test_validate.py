@@ -79,6 +79,38 @@ def test_seed_item_24_copies_item_25s_content(seed_report):
     }
 
 
+SEED_CITATIONS_WITHOUT_PROVISION = {
+    1: [53], 38: [778], 52: [1098], 63: [1303, 1305], 70: [1444, 1446, 1446, 1450], 71: [1467],
+    73: [1505], 77: [1573], 78: [1590], 79: [1610, 1610], 80: [1629], 81: [1648], 82: [1667],
+    85: [1720], 86: [1735], 87: [1764, 1766], 88: [1785], 89: [1800], 90: [1817, 1819, 1831],
+    92: [1881], 94: [1917], 95: [1934, 1936],
+}  # fmt: skip
+"""Citations that name a document but no article, heading or 全文, checked against the text:
+e.g. item 1 「《…指导意见》 (渝办法﹝2010﹞283号)：在筹资工作中…」, item 63 「2. 《…的通知》(渝卫疾控发〔2015〕39号)」."""
+
+SEED_UNPAIRED_TITLES = {33: 683, 71: 1467, 77: 1573, 78: 1590, 79: 1610, 80: 1629, 81: 1648, 82: 1667, 85: 1720}
+"""「农业部、国家体育总局联合印发《关于…指导意见》」 (33), 「《国家基本公共卫生服务规范(第三版》」
+(71, 77-82), 「《国家卫生计生委关于印发<国家基本公共卫生服务规范(第三版)的通知》」 (85)."""
+
+
+def test_seed_citations_without_provision(seed_report):
+    found = sorted((r.item, r.line) for r in seed_report.results if r.shape.fragment == "CitationProvision")
+    assert found == sorted((n, line) for n, lines in SEED_CITATIONS_WITHOUT_PROVISION.items() for line in lines)
+    assert {r.severity for r in seed_report.results if r.shape.fragment == "CitationProvision"} == {"Warning"}
+
+
+def test_seed_titles_with_unpaired_brackets(seed_report):
+    found = {(r.item, r.line) for r in seed_report.results if r.shape.fragment == "CitationTitleBrackets"}
+    assert found == set(SEED_UNPAIRED_TITLES.items())
+
+
+def test_the_seed_results_are_exactly_the_defects_found_by_hand(seed_report):
+    counts = {"ServiceNumberInferred": 18, "DuplicateContentShape": 2, "CitationProvision": 31,
+              "CitationTitleBrackets": len(SEED_UNPAIRED_TITLES)}  # fmt: skip
+    shapes = [r.shape.fragment for r in seed_report.results]
+    assert {shape: shapes.count(shape) for shape in set(shapes)} == counts
+
+
 def test_every_seed_result_has_an_item_and_a_line(seed_report):
     for result in seed_report.results:
         assert result.item is not None and result.line is not None, result
@@ -150,6 +182,41 @@ def test_agency_blanked(seed_report, seed_lines):
     report = _report_of(_edited(seed_lines, {186: "\t"}))
     assert _added_and_removed(seed_report, report) == (
         {("Violation", "ServiceAgency", 9, 182, None)},
+        set(),
+    )
+
+
+def test_citation_title_without_brackets(seed_report, seed_lines):
+    """Item 9's only citation loses its 《》: no document is recognised any more."""
+    line = seed_lines[188].replace("《重庆市老年人权益保障条例》", "重庆市老年人权益保障条例")
+    assert _added_and_removed(seed_report, _report_of(_edited(seed_lines, {189: line}))) == (
+        {("Warning", "ServiceCitation", 9, 182, None)},
+        set(),
+    )
+
+
+def test_citation_provision_removed(seed_report, seed_lines):
+    line = seed_lines[188].replace("第三十七条第二款", "")
+    assert _added_and_removed(seed_report, _report_of(_edited(seed_lines, {189: line}))) == (
+        {("Warning", "CitationProvision", 9, 189, None)},
+        set(),
+    )
+
+
+def test_certificate_cited_as_the_document(seed_report, seed_lines):
+    """Item 6 cites 《独生子女父母光荣证》第二十八条: the loader takes a certificate for no
+    document, so the item is left citing nothing."""
+    line = seed_lines[137].replace("重庆市人口与计划生育条例", "独生子女父母光荣证", 1)
+    assert _added_and_removed(seed_report, _report_of(_edited(seed_lines, {138: line}))) == (
+        {("Warning", "ServiceCitation", 6, 131, None)},
+        set(),
+    )
+
+
+def test_citation_title_cut_short(seed_report, seed_lines):
+    line = seed_lines[188].replace("《重庆市老年人权益保障条例》", "《重庆市老年人权益保障条例(修订》")
+    assert _added_and_removed(seed_report, _report_of(_edited(seed_lines, {189: line}))) == (
+        {("Warning", "CitationTitleBrackets", 9, 189, "重庆市老年人权益保障条例(修订")},
         set(),
     )
 
