@@ -44,7 +44,7 @@ _DOC_OPENING = re.compile(rf"[(（]{_SP}*{_DOC_CORE}")
 _DOC_LINE_BREAK = re.compile(r"[ \t\u3000]*\n\s*")  # 〔2017〕⏎⏎186 号
 _DOC_ONLY = re.compile(rf"{_SP}*{_DOC_CORE}{_SP}*")
 
-_STEP = re.compile(rf"第{_SP}*(?P<n>{_NUM}){_SP}*(?P<k>[章节条款项目点])")
+_STEP = re.compile(rf"第{_SP}*[(（]?(?P<n>{_NUM})[)）]?{_SP}*(?P<k>[章节条款项目点])")  # 第（三）项 too
 _PAREN_ITEM = re.compile(rf"[(（](?P<n>{_CN})[)）]")  # 第二条(五): item 5
 _WHOLE = re.compile(rf"{_SP}*全文")
 _LEAD = re.compile(rf"{_SP}*(?P<colon>[：:。]?){_SP}*")  # between header and provision
@@ -60,6 +60,9 @@ _HEADING = re.compile(
 )
 _HEADING_TEXT_MAX = 40
 _HEADING_STOP = re.compile(r"[。；;\n]")
+_BREADCRUMB = re.compile(rf"[^。；;\n]{{0,{_HEADING_TEXT_MAX}}}……{_SP}*\n")  # 三、应用管理 ……⏎
+_POLICY_BELOW: dict[str, ProvisionKind] = {"节": "目", "目": "点"}
+_LINE_START = re.compile(r"^", re.M)
 _PART_NAME = re.compile(rf"(?!{_CN}、)(?:附件[：:])?[^。；;：:，,\n]{{0,60}}?{_SP}+(?={_CN}、)")
 
 _LIST_MARKER = re.compile(rf"{_SP}*(?P<n>[0-9]{{1,2}}){_SP}*[.．、]{_SP}*")
@@ -383,6 +386,10 @@ def _citations_of(
     style = locators[-1].style if locators else "whole"
     path = locators[-1].path if locators else ()
     pending = locators or [_Locator((), body, body, "whole")]
+    if style == "policy" and _BREADCRUMB.match(text, body):
+        subs = _sub_points(text, body, end, path)
+        if subs:  # 三、应用管理 …… ⏎ (二)… ⏎ (三)…: the sub-points are what is cited
+            pending, body, path = subs, subs[-1].text_end, subs[-1].path
     while True:
         nxt = _further_provisions(text, body, end, style, path)
         quote = _clean_quote(text[body : nxt[0].text_start if nxt else end])
@@ -418,6 +425,18 @@ def _further_provisions(text: str, lo: int, hi: int, style: str, path: Path) -> 
             found = _policy_further(text, i, path, deepest)
         if found and found[-1].text_end <= hi:
             return found
+    return []
+
+
+def _sub_points(text: str, lo: int, hi: int, path: Path) -> list[_Locator]:
+    """The first heading one level below `path` at a line start in text[lo:hi]."""
+    below = _POLICY_BELOW.get(path[-1][0])
+    for line in _LINE_START.finditer(text, lo, hi):
+        i = _HSPACES.match(text, line.start()).end()
+        m = _HEADING.match(text, i)
+        if m and _heading_kind(m)[0] == below:
+            loc = _policy_path(text, i, path)
+            return [loc] if loc and loc.text_end <= hi else []
     return []
 
 

@@ -93,6 +93,12 @@ def test_arabic_article_number_and_unclosed_parenthesis(cell: Cell) -> None:
     assert c.quote.endswith("(确定依据)")
 
 
+def test_enumerated_paragraphs_and_bracketed_item() -> None:
+    """Not in the seed, common elsewhere: 第十条第一款、第二款 and 第（三）项."""
+    cits = parse_citations("《中华人民共和国社会保险法》第十条第一款、第二款；第十二条第（三）项", 7)
+    assert paths(cits) == [(("条", 10), ("款", 1)), (("条", 10), ("款", 2)), (("条", 12), ("项", 3))]
+
+
 # --- several provisions of one document ------------------------------------
 
 
@@ -160,6 +166,13 @@ def test_policy_sections_on_separate_paragraphs(cell: Cell) -> None:
     cits = cell(417, 419)  # item 19, 3rd document: 二、挂失。… ⏎⏎ 三、解挂。…
     assert paths(cits) == [(("节", 2),), (("节", 3),)]
     assert [c.line for c in cits] == [417, 419]
+
+
+def test_elided_heading_is_a_breadcrumb_to_its_subpoints(cell: Cell) -> None:
+    cits = cell(411, 415)  # item 19: 三、应用管理 …… ⏎⏎ (二)挂失：… ⏎⏎ (三)解挂：…
+    assert paths(cits) == [(("节", 3), ("目", 2)), (("节", 3), ("目", 3))]
+    assert [c.line for c in cits] == [411, 415]
+    assert cits[0].quote.startswith("挂失：挂失分为口头挂失和书面挂失。")
 
 
 def test_subpoints_of_a_quoted_section_are_wording(cell: Cell) -> None:
