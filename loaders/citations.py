@@ -3,11 +3,17 @@
 A cell cites documents, often as a numbered list (`1.` `2、` `3．`):
     [N.] [issuer] 《title》 [(doc number)] [provision] [：quote]
 The provision is statute style (第三十条第二款第二项, 第二条(五), 第二章第三节, 全文) or
-policy style headings (十、组织领导(三) → 节 10, 目 3; `1.` → 点). The quote runs to the
-next citation. Inside a quote only two things are recognised: the start of the next
-document (at a line start, after 。；, or right after a header) and a further provision
-of the same document at a sentence start (第十一条：…, ；第四款 …, 。五、…).
-Everything else in a quote, including 《…》 mentions, is wording.
+policy style headings (十、组织领导(三) → 节 10, 目 3; `1.` → 点); none means the whole
+document. The quote runs to the next citation and is never mined for documents.
+
+Where a document starts: at the cell start; at a line start with 《 or with the list's
+next number (`N.` only if N is above the last one; an issuer before 《 only for the
+next number); after 。； with the next number, or with a 《…》 followed by an issuing
+number or a provision; right after a header with no quote (《…》(…号)、《…》).
+Inside a quote, a further provision of the same document starts at a line start or
+after 。； (第十一条：…, ；第四款 …, 。五、…) and, for headings, no deeper than the
+provision it follows. `is_form` is the one rule that keeps certificates and forms
+(《死亡证》) out.
 
 The parser is total: on any text it returns citations (possibly none).
 """
@@ -65,6 +71,7 @@ _POLICY_BELOW: dict[str, ProvisionKind] = {"节": "目", "目": "点"}
 _LINE_START = re.compile(r"^", re.M)
 _PART_NAME = re.compile(rf"(?!{_CN}、)(?:附件[：:])?[^。；;：:，,\n]{{0,60}}?{_SP}+(?={_CN}、)")
 
+_TITLE_MAX = 300  # characters a title (with its issuing number) may span
 _LIST_MARKER = re.compile(rf"{_SP}*(?P<n>[0-9]{{1,2}}){_SP}*[.．、]{_SP}*")
 _ISSUER_PREFIX = re.compile(r"[^《》。，,；;：:\n]{1,40}?(?=《)")
 _UNOPENED_TITLE = re.compile(r"[^《》。；;\n]{4,120}?(?=》)")
@@ -217,8 +224,8 @@ def _make_header(text: str, start: int, title: str, after: int, number: int | No
 
 def _title_span(text: str, open_pos: int) -> tuple[int, int] | None:
     """(end of title, position after it) for the 《 at `open_pos`; nesting and lost brackets."""
-    line_end = text.find("\n", open_pos)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = text.find("\n", open_pos, open_pos + _TITLE_MAX)
+    line_end = min(len(text), open_pos + _TITLE_MAX) if line_end < 0 else line_end
     depth, closes = 0, []
     for j in range(open_pos, line_end):
         if text[j] == "《":
