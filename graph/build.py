@@ -6,9 +6,11 @@ between items (agencies, concepts, documents, provisions) are made once.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -276,12 +278,29 @@ def document_iris(statutes: Statutes, minter: Minter) -> dict[int, URIRef]:
     return out
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC: it rescans every new node and triple, a third of build time at 30×."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_graph(catalogue: Catalogue, base: str = DEFAULT_BASE, generated: datetime | None = None) -> Graph:
     """The RDF of one catalogue revision; the graph's identifier is the revision IRI.
 
     `generated` becomes the revision's prov:generatedAtTime (left out when None, so that
     building twice gives the same graph).
     """
+    with _cyclic_gc_paused():
+        return _build(catalogue, base, generated)
+
+
+def _build(catalogue: Catalogue, base: str, generated: datetime | None) -> Graph:
     b = _Builder(catalogue, base)
     graph = Graph(identifier=b.m.revision)
     for prefix, ns in PREFIXES.items():

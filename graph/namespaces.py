@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import os
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-SG = Namespace("https://servicegraph.example/ontology#")
-CPSV = Namespace("http://purl.org/vocab/cpsv#")
-CV = Namespace("http://data.europa.eu/m8g/")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+class CachedNamespace(Namespace):
+    """A Namespace that makes each term once: `NS.term` is then a plain attribute read."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        if not name.startswith("_"):
+            self.__dict__[name] = term
+        return term
+
+
+SG = CachedNamespace("https://servicegraph.example/ontology#")
+CPSV = CachedNamespace("http://purl.org/vocab/cpsv#")
+CV = CachedNamespace("http://data.europa.eu/m8g/")
+ELI = CachedNamespace("http://data.europa.eu/eli/ontology#")
+SD = CachedNamespace("http://www.w3.org/ns/sparql-service-description#")
 
 DEFAULT_BASE = "https://servicegraph.example/"
 """Base of data IRIs unless `--base` or SERVICEGRAPH_BASE says otherwise."""
@@ -49,6 +61,6 @@ def base_iri(explicit: str | None = None) -> str:
 
 
 __all__ = [
-    "CPSV", "CV", "DCAT", "DCTERMS", "DEFAULT_BASE", "ELI", "FOAF", "ORG", "OWL", "PREFIXES",
+    "CPSV", "CV", "CachedNamespace", "DCAT", "DCTERMS", "DEFAULT_BASE", "ELI", "FOAF", "ORG", "OWL", "PREFIXES",
     "PROV", "RDF", "RDFS", "SD", "SG", "SKOS", "VOID", "XSD", "base_iri",
 ]
