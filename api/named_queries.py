@@ -9,16 +9,20 @@ server adds: `LIMIT`/`OFFSET` with two validated non-negative integers.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Union
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
+
+from graph.store import QueryRequest, QueryResult
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
+RESULTS_JSON = "application/sparql-results+json"
 
 Term = Union[URIRef, Literal]
 """A parameter value: an IRI or a literal."""
@@ -28,8 +32,8 @@ Value = Union[str, int, float, bool, None]
 
 Row = dict[str, Value]
 
-Select = Callable[[str, Mapping[str, Term]], list[Row]]
-"""Runs a SELECT query text with its substitutions and returns its rows (the store's job)."""
+Execute = Callable[[QueryRequest], Awaitable[QueryResult]]
+"""Runs one query within the engine's time and size limits (`QueryEngine.execute`)."""
 
 _PARAM = re.compile(r"\?([A-Za-z_][A-Za-z0-9_]*) \(")
 
@@ -49,6 +53,36 @@ class NamedQuery:
     def file_name(self) -> str:
         return f"{self.name}.rq"
 
+
+@dataclass(frozen=True, slots=True)
+class Runner:
+    """Runs SELECT queries on an engine over `default_graphs` (None: the store's default)."""
+
+    execute: Execute
+    default_graphs: tuple[str, ...] | None = None
+
+    async def select(self, query: str, bindings: Mapping[str, Term]) -> list[Row]:
+        request = QueryRequest(query, RESULTS_JSON, self.default_graphs, None, dict(bindings))
+        return decode_results(await self.execute(request))
+
+
+def decode_results(result: QueryResult) -> list[Row]:
+    """The rows of a SPARQL JSON result, every variable of the head in each row."""
+    doc = json.loads(result.body)
+    names = doc["head"]["vars"]
+    return [{n: _value(b.get(n)) for n in names} for b in doc["results"]["bindings"]]
+
+
+def _value(cell: dict[str, str] | None) -> Value:
+    if cell is None:
+        return None
+    if cell["type"] == "uri":
+        return cell["value"]
+    if cell["type"] == "bnode":
+        return BNode(cell["value"]).n3()
+    literal = Literal(cell["value"], datatype=cell.get("datatype"), lang=cell.get("xml:lang"))
+    value = literal.toPython()
+    return value if isinstance(value, (str, int, float, bool)) else str(literal)
 
 def _parse(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
@@ -82,14 +116,14 @@ def _bound(query: NamedQuery, params: Mapping[str, Term | None]) -> dict[str, Te
     return {k: v for k, v in params.items() if v is not None}
 
 
-def run(select: Select, name: str, params: Mapping[str, Term | None] | None = None) -> list[Row]:
+async def run(runner: Runner, name: str, params: Mapping[str, Term | None] | None = None) -> list[Row]:
     """All rows of the named query `name` with `params` bound."""
     query = get(name)
-    return select(query.text, _bound(query, params or {}))
+    return await runner.select(query.text, _bound(query, params or {}))
 
 
-def run_page(
-    select: Select,
+async def run_page(
+    runner: Runner,
     name: str,
     params: Mapping[str, Term | None] | None,
     limit: int,
@@ -100,10 +134,17 @@ def run_page(
         raise ValueError("limit and offset must be non-negative integers")
     query = get(name)
     bound = _bound(query, params or {})
-    rows = select(f"{query.text.rstrip()}\nLIMIT {limit} OFFSET {offset}\n", bound)
-    return rows, total(select, f"{name}.count", params)
+    rows = await runner.select(f"{query.text.rstrip()}\nLIMIT {limit} OFFSET {offset}\n", bound)
+    return rows, await total(runner, f"{name}.count", params)
 
 
-def total(select: Select, name: str, params: Mapping[str, Term | None] | None = None) -> int:
+async def total(runner: Runner, name: str, params: Mapping[str, Term | None] | None = None) -> int:
     """The sum of the ?total column of a count query; 0 when it has no rows (no group)."""
-    return sum(int(row["total"] or 0) for row in run(select, name, params))
+    return sum(int(row["total"] or 0) for row in await run(runner, name, params))
+
+
+async def construct(runner: Runner, name: str, params: Mapping[str, Term | None], media_type: str) -> bytes:
+    """The graph the CONSTRUCT query `name` builds with `params` bound, as `media_type`."""
+    query = get(name)
+    request = QueryRequest(query.text, media_type, runner.default_graphs, None, _bound(query, params))
+    return (await runner.execute(request)).body

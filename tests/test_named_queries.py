@@ -7,7 +7,7 @@ against the source text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +15,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from api import named_queries as nq
+from graph.store import OxigraphStore, QueryRequest, QueryResult
 
 B = "https://servicegraph.example/"
 SG = "https://servicegraph.example/ontology#"
@@ -23,40 +24,29 @@ ELECTRICITY = f"{B}legal/中华人民共和国电力法"
 SOCIAL = f"{B}legal/中华人民共和国社会保险法"
 
 
-def _term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is None:
-        return ox.Literal(str(term))
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+class Sync:
+    """The named queries on an in-process `OxigraphStore`, called synchronously."""
 
+    def __init__(self, store: ox.Store, graphs: tuple[str, ...] | None) -> None:
+        embedded = OxigraphStore(store, max_result_bytes=1 << 20)
 
-def _value(term: object) -> nq.Value:
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        return Literal(term.value, datatype=term.datatype.value if not term.language else None,
-                       lang=term.language).toPython()
-    return term.value
+        async def execute(request: QueryRequest) -> QueryResult:
+            return embedded.execute(request)
 
+        self.runner = nq.Runner(execute, graphs)
 
-def oxigraph_select(store: ox.Store) -> nq.Select:
-    def select(query: str, bindings: Mapping[str, URIRef | Literal]) -> list[nq.Row]:
-        subs = {ox.Variable(k): _term(v) for k, v in bindings.items()}
-        solutions = store.query(query, use_default_graph_as_union=True, substitutions=subs)
-        names = [v.value for v in solutions.variables]
-        return [{n: _value(s[n]) for n in names} for s in solutions]
+    def run(self, name: str, params: dict | None = None) -> list[nq.Row]:
+        return asyncio.run(nq.run(self.runner, name, params))
 
-    return select
+    def page(self, name: str, params: dict | None, limit: int, offset: int) -> tuple[list[nq.Row], int]:
+        return asyncio.run(nq.run_page(self.runner, name, params, limit, offset))
 
 
 @pytest.fixture(scope="module")
-def sample() -> nq.Select:
+def sample() -> Sync:
     store = ox.Store()
     store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
-    return oxigraph_select(store)
+    return Sync(store, (f"{B}revision/abc",))
 
 
 def test_every_query_parses_and_documents_itself() -> None:
@@ -69,54 +59,54 @@ def test_every_query_parses_and_documents_itself() -> None:
         ox.Store().query(q.text)  # parses
 
 
-def test_services_page_and_total(sample: nq.Select) -> None:
-    rows, total = nq.run_page(sample, "services", None, limit=2, offset=1)
+def test_services_page_and_total(sample: Sync) -> None:
+    rows, total = sample.page("services", None, limit=2, offset=1)
     assert total == 4
     assert [r["number"] for r in rows] == [31, 32]
-    rows, total = nq.run_page(sample, "services", None, limit=10, offset=10)
+    rows, total = sample.page("services", None, limit=10, offset=10)
     assert (rows, total) == ([], 4)
 
 
-def test_one_service_by_number(sample: nq.Select) -> None:
-    (row,) = nq.run(sample, "service", {"number": Literal(31)})
+def test_one_service_by_number(sample: Sync) -> None:
+    (row,) = sample.run("service", {"number": Literal(31)})
     assert row["service"] == f"{B}service/供电乙" and row["title"] == "供电乙"
-    assert nq.run(sample, "service", {"number": Literal(99)}) == []
+    assert sample.run("service", {"number": Literal(99)}) == []
 
 
-def test_service_levels_in_level_order(sample: nq.Select) -> None:
-    rows = nq.run(sample, "service-levels", {"service": URIRef(f"{B}service/供电乙")})
+def test_service_levels_in_level_order(sample: Sync) -> None:
+    rows = sample.run("service-levels", {"service": URIRef(f"{B}service/供电乙")})
     assert [(r["level"], r["role"]) for r in rows] == [
         (f"{SG}county", f"{SG}finalApproval"), (f"{SG}township", f"{SG}preliminaryReview")]
 
 
-def test_service_citations_name_their_document(sample: nq.Select) -> None:
-    rows = nq.run(sample, "service-citations", {"service": URIRef(f"{B}service/社保查询")})
+def test_service_citations_name_their_document(sample: Sync) -> None:
+    rows = sample.run("service-citations", {"service": URIRef(f"{B}service/社保查询")})
     assert [(r["identifier"], r["document"]) for r in rows] == [("32.1", SOCIAL), ("32.2", ELECTRICITY)]
     assert rows[0]["target"] == f"{SOCIAL}/art_74" and rows[0]["quote"] == "免费查询"
     assert rows[1]["target"] == ELECTRICITY and rows[1]["target_label"] == "中华人民共和国电力法"
 
 
-def test_related_services_rank_shared_provisions_first(sample: nq.Select) -> None:
+def test_related_services_rank_shared_provisions_first(sample: Sync) -> None:
     params = {"service": URIRef(f"{B}service/社保查询")}
-    rows, total = nq.run_page(sample, "related-services", params, limit=10, offset=0)
+    rows, total = sample.page("related-services", params, limit=10, offset=0)
     got = [(r["number"], r["shared_provisions"], r["shared_documents"]) for r in rows]
     # 33 shares art. 74 and its law; 30 and 31 share only the electricity law.
     assert got == [(33, 1, 1), (30, 0, 1), (31, 0, 1)]
     assert total == 3
 
 
-def test_shared_provisions_count_direct_citations(sample: nq.Select) -> None:
-    rows, total = nq.run_page(sample, "shared-provisions", {"min_services": Literal(2)}, 10, 0)
+def test_shared_provisions_count_direct_citations(sample: Sync) -> None:
+    rows, total = sample.page("shared-provisions", {"min_services": Literal(2)}, 10, 0)
     assert [(r["provision"], r["services"], r["service_numbers"]) for r in rows] == [
         (f"{SOCIAL}/art_74", 2, "32 33") if rows[0]["service_numbers"] == "32 33"
         else (f"{SOCIAL}/art_74", 2, "33 32")]
     assert total == 1
-    _, total = nq.run_page(sample, "shared-provisions", {"min_services": Literal(1)}, 10, 0)
+    _, total = sample.page("shared-provisions", {"min_services": Literal(1)}, 10, 0)
     assert total == 3
 
 
-def test_shared_articles_roll_paragraphs_up(sample: nq.Select) -> None:
-    rows, total = nq.run_page(sample, "shared-articles", {"min_services": Literal(2)}, 10, 0)
+def test_shared_articles_roll_paragraphs_up(sample: Sync) -> None:
+    rows, total = sample.page("shared-articles", {"min_services": Literal(2)}, 10, 0)
     got = {r["provision"]: (r["services"], sorted(r["service_numbers"].split())) for r in rows}
     # art. 26 carries 30 (art. 26 itself) and 31 (its paragraph 2).
     assert got == {f"{ELECTRICITY}/art_26": (2, ["30", "31"]), f"{SOCIAL}/art_74": (2, ["32", "33"])}
@@ -124,26 +114,26 @@ def test_shared_articles_roll_paragraphs_up(sample: nq.Select) -> None:
     assert all(r["min_services"] == 2 for r in rows)
 
 
-def test_agencies_and_their_services(sample: nq.Select) -> None:
-    rows, total = nq.run_page(sample, "agencies", None, 10, 0)
+def test_agencies_and_their_services(sample: Sync) -> None:
+    rows, total = sample.page("agencies", None, 10, 0)
     assert [(r["name"], r["services"]) for r in rows] == [("乡镇人民政府(街道办事处)", 3), ("县供电公司", 2)]
     assert total == 2
     agency = URIRef(f"{B}agency/县供电公司")
-    rows, total = nq.run_page(sample, "agency-services", {"agency": agency}, 1, 1)
+    rows, total = sample.page("agency-services", {"agency": agency}, 1, 1)
     assert [r["number"] for r in rows] == [33] and total == 2
 
 
-def test_services_by_level_and_role(sample: nq.Select) -> None:
+def test_services_by_level_and_role(sample: Sync) -> None:
     township = URIRef(f"{SG}township")
     params = {"level": township, "role": URIRef(f"{SG}preliminaryReview")}
-    rows, total = nq.run_page(sample, "services-by-level", params, 10, 0)
+    rows, total = sample.page("services-by-level", params, 10, 0)
     assert [r["number"] for r in rows] == [31, 32] and total == 2
-    rows, total = nq.run_page(sample, "services-by-level", {"level": township, "role": None}, 10, 0)
+    rows, total = sample.page("services-by-level", {"level": township, "role": None}, 10, 0)
     assert [r["number"] for r in rows] == [30, 31, 32] and total == 3
 
 
-def test_a_crafted_value_is_a_value(sample: nq.Select) -> None:
+def test_a_crafted_value_is_a_value(sample: Sync) -> None:
     crafted = Literal('31 } UNION { ?service ?p ?o } #')
-    assert nq.run(sample, "service", {"number": crafted}) == []
+    assert sample.run("service", {"number": crafted}) == []
     with pytest.raises(ValueError):
-        nq.run(sample, "service", {"nonsense": Literal(1)})
+        sample.run("service", {"nonsense": Literal(1)})

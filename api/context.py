@@ -1,0 +1,58 @@
+"""What every /api/ and linked-data request needs: the query runner and the base IRI."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pyoxigraph as ox
+from fastapi import HTTPException, Request
+from rdflib import URIRef
+
+from api import named_queries as nq
+from graph.namespaces import base_iri
+from graph.store import EngineUnavailable, QueryError, QueryTimeout
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    runner: nq.Runner
+    base: str  # data IRIs are minted under it; it maps to the server's root
+
+    def iri(self, path: str) -> URIRef:
+        """The IRI `{base}{path}`; 404 when that is no valid IRI (so nothing has it)."""
+        iri = self.base + path
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise HTTPException(404, f"no resource has the IRI {iri!r}") from None
+        return URIRef(iri)
+
+    def key(self, iri: object, kind: str) -> str:
+        """The key of `{base}{kind}/{key}`."""
+        return str(iri).removeprefix(f"{self.base}{kind}/")
+
+
+def context(request: Request) -> Context:
+    """The app's engine over every named graph it holds (the default graph if none),
+    and its base IRI (`app.state.base`, else $SERVICEGRAPH_BASE or the default)."""
+    engine = request.app.state.engine
+    stats = engine.statistics
+    graphs = tuple(g for g, _ in stats.graphs) if stats and stats.graphs else None
+    base = getattr(request.app.state, "base", None) or base_iri()
+    return Context(nq.Runner(engine.execute, graphs), base)
+
+
+async def answer(call: Awaitable[T]) -> T:
+    """Await a query; the engine's refusals become HTTP errors with its message."""
+    try:
+        return await call
+    except QueryTimeout as exc:
+        raise HTTPException(504, str(exc)) from None
+    except EngineUnavailable as exc:
+        raise HTTPException(503, str(exc)) from None
+    except QueryError as exc:
+        raise HTTPException(500, str(exc)) from None

@@ -1,0 +1,120 @@
+"""Linked data: every IRI minted under the base resolves on this server.
+
+The base IRI maps to the server's root: GET /service/<key> describes <{base}service/<key>>
+(the path percent-decoded). Turtle, N-Triples, JSON-LD or RDF/XML by Accept (or
+`?format=`), a readable HTML page for browsers, 404 for an IRI the graph does not know.
+The description is api/queries/describe.rq, run by the engine within its limits.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from pathlib import Path
+from string import Template
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from api import named_queries as nq
+from api.context import Context, answer, context
+from api.negotiation import GRAPH_TYPES, UnknownFormat, choose
+from graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
+
+ROOTS = ("catalogue", "revision", "service", "agency", "legal", "concept", "channel", "place", "publisher")
+"""The first path segment of every IRI docs/model.md mints under the base."""
+
+HTML = "text/html"
+OFFERED = (*GRAPH_TYPES, HTML)
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+FORMAT_NAMES = {"text/turtle": "turtle", "application/n-triples": "nt",
+                "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml"}
+LABELS = (DCTERMS.title, SKOS.prefLabel, RDFS.label)
+PAGE = Template((Path(__file__).parent / "templates" / "resource.html").read_text(encoding="utf-8"))
+
+router = APIRouter(tags=["linked data"])
+
+
+async def describe(request: Request, ctx: Context = Depends(context), format: str | None = None) -> Response:
+    """The description of the resource whose IRI is the base plus this path."""
+    try:
+        media_type = choose(OFFERED, request.headers.get("accept"), format)
+    except UnknownFormat as exc:
+        raise HTTPException(400, str(exc)) from None
+    if media_type is None:
+        raise HTTPException(406, f"this resource is available as {', '.join(OFFERED)}")
+    iri = ctx.iri(request.scope["path"].lstrip("/"))
+    body = await answer(nq.construct(ctx.runner, "describe", {"resource": iri}, "application/n-triples"))
+    graph = Graph().parse(data=body.decode("utf-8"), format="nt")
+    if len(graph) == 0:
+        raise HTTPException(404, f"nothing is known about {iri}")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    headers = {"Vary": "Accept"}
+    if media_type == HTML:
+        return Response(page(graph, iri, ctx.base), media_type="text/html; charset=utf-8", headers=headers)
+    context_ = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    extra = {"context": context_, "auto_compact": True} if media_type == "application/ld+json" else {}
+    data = graph.serialize(format=RDFLIB_FORMATS[media_type], **extra)
+    return Response(data, media_type=media_type, headers=headers)
+
+
+for _root in ROOTS:
+    for _path in (f"/{_root}", f"/{_root}/{{rest:path}}"):
+        router.add_api_route(_path, describe, methods=["GET"], include_in_schema=_path == "/service/{rest:path}",
+                             summary="Linked data: the resource <{base}path> in the negotiated format")
+
+
+def page(graph: Graph, iri: URIRef, base: str) -> str:
+    """A readable HTML page about `iri`, its links rewritten to this server."""
+    title = label(graph, iri) or str(iri)
+    outgoing = sorted(((p, o) for p, o in graph.predicate_objects(iri)), key=_sort_key)
+    incoming = sorted(((p, s) for s, p in graph.subject_predicates(iri)), key=_sort_key)
+    formats = ", ".join(f'<a href="?format={FORMAT_NAMES[t]}">{html.escape(t)}</a>' for t in GRAPH_TYPES)
+    return PAGE.substitute(
+        title=html.escape(title), iri=html.escape(str(iri)), formats=formats,
+        outgoing=_rows(graph, outgoing, base), incoming=_rows(graph, incoming, base),
+    )
+
+
+def label(graph: Graph, node: Node) -> str | None:
+    for prop in LABELS:
+        value = graph.value(node, prop)
+        if value is not None:
+            return str(value)
+    return None
+
+
+def _rows(graph: Graph, pairs: Iterable[tuple[Node, Node]], base: str) -> str:
+    return "\n".join(
+        f"<tr><th>{html.escape(graph.namespace_manager.normalizeUri(p))}</th><td>{_cell(graph, v, base)}</td></tr>"
+        for p, v in pairs
+    )
+
+
+def _cell(graph: Graph, node: Node, base: str) -> str:
+    if isinstance(node, Literal):
+        lang = f' <small lang="en">@{html.escape(node.language)}</small>' if node.language else ""
+        return f"{html.escape(str(node))}{lang}"
+    text = label(graph, node) or str(node)
+    return f'<a href="{html.escape(href(str(node), base))}">{html.escape(text)}</a>'
+
+
+def href(iri: str, base: str) -> str:
+    """The link to `iri`: on this server when minted under `base` (not a hash IRI of the
+    ontology), else the IRI itself."""
+    if iri.startswith(base) and "#" not in iri[len(base):]:
+        return "/" + quote(iri[len(base):], safe="/")
+    return iri
+
+
+def _sort_key(pair: tuple[Node, Node]) -> tuple[str, str]:
+    return (str(pair[0]), str(pair[1]))

@@ -1,0 +1,222 @@
+"""The JSON shapes of `/api/`: pydantic models, so OpenAPI documents every field.
+
+Field names are snake_case and stable. `iri` is always the graph IRI of the thing; the
+server also resolves it as linked data.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+from graph.namespaces import SG
+
+T = TypeVar("T")
+
+
+class Level(str, Enum):
+    city = "city"
+    county = "county"
+    township = "township"
+    village = "village"
+
+
+class Role(str, Enum):
+    implementer = "implementer"
+    final_approval = "final-approval"
+    preliminary_review = "preliminary-review"
+    on_behalf = "on-behalf"
+
+
+ROLE_IRIS = {
+    Role.implementer: SG.implementer,
+    Role.final_approval: SG.finalApproval,
+    Role.preliminary_review: SG.preliminaryReview,
+    Role.on_behalf: SG.onBehalf,
+}
+ROLE_KEYS = {str(iri): role.value for role, iri in ROLE_IRIS.items()}
+
+
+def sg_key(iri: object) -> str | None:
+    """The local name of an sg: IRI: 'township' for sg:township, 'law' for sg:law."""
+    return str(iri).removeprefix(str(SG)) if iri else None
+
+
+def role_key(iri: object) -> str | None:
+    """'preliminary-review' for sg:preliminaryReview; the IRI itself if unknown."""
+    return ROLE_KEYS.get(str(iri), str(iri)) if iri else None
+
+
+class Page(BaseModel, Generic[T]):
+    total: int = Field(description="How many items the whole answer holds (a true count).")
+    limit: int
+    offset: int
+    items: list[T]
+
+
+class Labelled(BaseModel):
+    iri: str
+    label: str | None
+
+
+class LevelRole(BaseModel):
+    level: str = Field(description="city, county, township or village")
+    role: str | None = Field(description="implementer, final-approval, preliminary-review or on-behalf")
+
+
+class Agency(BaseModel):
+    iri: str
+    key: str = Field(description="The last segment of the IRI: /api/agencies/{key}.")
+    name: str
+
+
+class AgencyCount(Agency):
+    services: int
+
+
+class AgencyService(BaseModel):
+    iri: str
+    number: int
+    title: str
+    levels: list[LevelRole]
+
+
+class AgencyDetail(Agency):
+    level: str | None = Field(description="The level the agency's name shows, if any.")
+    services: Page[AgencyService]
+
+
+class ServiceSummary(BaseModel):
+    iri: str
+    number: int
+    identifier: str
+    title: str
+    item_type: str | None
+
+
+class Participation(LevelRole):
+    iri: str
+    description: str | None
+    remark: str | None
+    same_as_number: int | None = Field(description="N of 同第N项: same as item N at this level.")
+    agency: str | None
+
+
+class DocumentRef(BaseModel):
+    iri: str
+    key: str = Field(description="The last segment of the IRI: /api/statutes/{key}.")
+    title: str
+
+
+class ServiceCitation(BaseModel):
+    iri: str
+    identifier: str | None
+    title: str | None = Field(description="The citation as written: 《title》 and provision.")
+    line: int | None = Field(description="Source line where the citation starts.")
+    provision_text: str | None
+    quote: str | None
+    cites: Labelled = Field(description="The most specific provision cited, or the document.")
+    document: DocumentRef
+
+
+class ServiceDetail(BaseModel):
+    iri: str
+    number: int
+    identifier: str
+    number_inferred: bool | None
+    title: str
+    description: str | None
+    item_type: str | None
+    legal_basis_text: str | None
+    agencies: list[Labelled]
+    themes: list[Labelled]
+    audiences: list[Labelled]
+    channels: list[Labelled]
+    levels: list[Participation]
+    citations: list[ServiceCitation]
+
+
+class RelatedService(BaseModel):
+    iri: str
+    number: int
+    title: str
+    shared_provisions: int
+    shared_documents: int
+
+
+class StatuteMatch(DocumentRef):
+    doc_number: str | None = Field(description="The canonical issuing number (文号).")
+    match: str = Field(description="canonical-title, variant-title, issuing-number or fragment")
+    match_rank: int = Field(description="0 best … 3")
+    services: int = Field(description="How many services rest on the document.")
+
+
+class ServiceAt(BaseModel):
+    """A service as it appears under a provision: with its agencies and levels."""
+
+    iri: str
+    number: int
+    title: str
+    agencies: list[Labelled]
+    levels: list[LevelRole]
+
+
+class ProvisionCitation(BaseModel):
+    iri: str
+    line: int | None
+    quote: str | None = Field(description="The wording quoted by the catalogue.")
+    service: ServiceAt
+
+
+class ProvisionNode(BaseModel):
+    iri: str
+    kind: str = Field(description="article, paragraph, item, point, section, …")
+    number: str
+    label: str | None
+    services_resting: int = Field(description="Services citing this provision or any part of it.")
+    citations: list[ProvisionCitation]
+    children: list[ProvisionNode]
+
+
+class StatuteDetail(DocumentRef):
+    doc_number: str | None
+    issuer: str | None
+    year: int | None
+    serial: int | None
+    document_type: str | None
+    variants: list[str] = Field(description="Every other title the catalogue cites it under.")
+    services: list[ServiceAt] = Field(description="Every service resting on the document.")
+    citations: list[ProvisionCitation] = Field(description="Citations of the whole document.")
+    provisions: list[ProvisionNode] = Field(description="The cited provisions, as a tree.")
+
+
+class SharedProvision(BaseModel):
+    iri: str
+    label: str
+    document: DocumentRef
+    services: int = Field(description="How many services rest on the provision.")
+    service_numbers: list[int]
+
+
+class LevelRoleCount(LevelRole):
+    services: int
+
+
+class ServiceAtLevel(BaseModel):
+    iri: str
+    number: int
+    title: str
+    level: str
+    role: str | None
+    description: str | None
+    remark: str | None
+
+
+class NamedQueryInfo(BaseModel):
+    name: str
+    file: str
+    description: str
+    parameters: list[str]
+    url: str = Field(description="Where to GET the query text (application/sparql-query).")
