@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import service_description, sparql
+from api import linked_data, routes, service_description, sparql
 from api.query_guard import QueryRefused
 from graph.store import QueryEngine
 
@@ -84,6 +84,8 @@ def create_app(engine: QueryEngine, *, routers: Sequence[APIRouter] = ()) -> Fas
     app.add_middleware(AccessLog)  # outermost: CORS preflights are logged too
     app.include_router(sparql.router)
     app.include_router(service_description.router)
+    app.include_router(routes.router)  # /api/: the named queries as JSON
+    app.include_router(linked_data.router)  # every minted IRI resolves here
     for router in routers:
         app.include_router(router)
     return app
