@@ -383,6 +383,12 @@ def chinese_numeral(n: int) -> str:
     return out
 
 
+_POLICY_STEPS = {"节": "{cn}、", "目": "({cn})", "点": "{n}."}
+
+
 def provision_label(path: Sequence[tuple[str, int]]) -> str:
-    """第二十六条第一款 for (("条", 26), ("款", 1))."""
+    """第二十六条第一款 for (("条", 26), ("款", 1)); a policy document's headings as printed:
+    三、(一)1. for (("节", 3), ("目", 1), ("点", 1)) when the path has no 章 or 条."""
+    if all(kind in _POLICY_STEPS for kind, _ in path):
+        return "".join(_POLICY_STEPS[kind].format(cn=chinese_numeral(n), n=n) for kind, n in path)
     return "".join(f"第{chinese_numeral(n)}{kind}" for kind, n in path)

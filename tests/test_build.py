@@ -54,6 +54,8 @@ def catalogue() -> Catalogue:
         item(8, "计生特殊家庭保险", (cite(" 重庆市人口和计划生育条例".strip(), (("条", 28),), "第二十八条"),),
              agencies=("县卫生计生委", "乡镇(街道)卫生院"), village=LevelMark(checked=False, role="代办", line=81)),
         item(8, "计生特殊家庭保险", agencies=("市农委",)),
+        item(16, "社会保障卡", (cite("关于印发社保卡方案的通知", (("节", 3), ("目", 1), ("点", 2)), "三、(一)2."),),
+             agencies=("县人力社保局",)),
     ))
 
 
@@ -89,6 +91,16 @@ def test_provisions_form_a_tree_under_their_document(graph: Graph) -> None:
         (URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("《中华人民共和国电力法》第二十六条", lang="zh")),
     }
     assert graph.value(par, ELI.type_subdivision) == SG.paragraph
+
+
+def test_policy_headings_form_a_tree_too(graph: Graph) -> None:
+    doc = URIRef(f"{BASE}legal/关于印发社保卡方案的通知")
+    section, sub, point = (URIRef(f"{doc}/{p}") for p in ("sec_3", "sec_3/sub_1", "sec_3/sub_1/pt_2"))
+    assert set(graph.objects(point, ELI.is_part_of)) == {sub, doc}
+    assert set(graph.objects(sub, ELI.is_part_of)) == {section, doc}
+    assert graph.value(point, ELI.type_subdivision) == SG.point
+    assert graph.value(point, URIRef("http://www.w3.org/2000/01/rdf-schema#label")) == Literal(
+        "《关于印发社保卡方案的通知》三、(一)2.", lang="zh")
 
 
 def test_a_service_links_straight_to_documents_and_most_specific_provisions(graph: Graph) -> None:

@@ -168,6 +168,8 @@ def test_chinese_numerals(n: int, text: str) -> None:
 
 def test_provision_label() -> None:
     assert provision_label((("条", 30), ("款", 2), ("项", 2))) == "第三十条第二款第二项"
+    assert provision_label((("章", 2), ("节", 1))) == "第二章第一节"
+    assert provision_label((("节", 10), ("目", 3), ("点", 2))) == "十、(三)2."
 
 
 def test_seed_documents_cited_in_more_than_one_way(seed_catalogue) -> None:
