@@ -42,6 +42,8 @@ def context(request: Request) -> Context:
     engine = request.app.state.engine
     stats = engine.statistics
     graphs = tuple(g for g, _ in stats.graphs) if stats and stats.graphs else None
+    # A revision store pins the current revision's named graph (api/revisions.py).
+    graphs = getattr(request.app.state, "default_graphs", None) or graphs
     base = getattr(request.app.state, "base", None) or base_iri()
     return Context(nq.Runner(engine.execute, graphs), base)
 
