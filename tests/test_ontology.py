@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
-from graph.namespaces import CPSV, CV, ELI, SG
+from graph.export import description
+from graph.namespaces import CPSV, CV, DEFAULT_BASE, ELI, SG
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES = Path("/work/shared/standards/cpsv-ap-3.2.0-SHACL.ttl")
@@ -68,12 +70,14 @@ def declared(term: URIRef, ontology: Graph, cpsv_ap_terms: set[URIRef]) -> bool:
     return any(str(term).startswith(str(ns)) and term in ns for ns in DEFINED)
 
 
-def test_every_predicate_and_class_of_the_seed_graph_is_declared(
-    seed_graph: Graph, ontology: Graph, cpsv_ap_terms: set[URIRef]
+def test_every_predicate_and_class_of_the_seed_graph_and_its_description_is_declared(
+    seed_graph: Graph, seed_catalogue, ontology: Graph, cpsv_ap_terms: set[URIRef]
 ) -> None:
-    used = set(seed_graph.predicates()) | set(seed_graph.objects(None, RDF.type))
-    undeclared = sorted(t for t in used if not declared(t, ontology, cpsv_ap_terms))
-    assert undeclared == []
+    void = description(seed_graph, seed_catalogue, DEFAULT_BASE, datetime(2026, 1, 1))
+    for graph in (seed_graph, void):
+        used = set(graph.predicates()) | set(graph.objects(None, RDF.type))
+        undeclared = sorted(t for t in used if not declared(t, ontology, cpsv_ap_terms))
+        assert undeclared == []
 
 
 def test_the_check_catches_an_undeclared_term(ontology: Graph, cpsv_ap_terms: set[URIRef]) -> None:
