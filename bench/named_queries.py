@@ -1,0 +1,81 @@
+"""Time every named query on the seed (and on N copies of it), in process, no HTTP.
+
+    .venv/bin/python bench/named_queries.py [--copies 10]
+
+Copies rename every data IRI under the base (`…/copyK/…`; not the ontology's), so the graph grows as more
+catalogues would. Prints the median of 20 runs of each query, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+from api import named_queries as nq
+from graph.build import build_graph
+from graph.namespaces import DEFAULT_BASE, SG
+from graph.store import OxigraphStore, QueryRequest, QueryResult, to_oxigraph
+from loaders.catalogue import read_catalogue
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
+B = DEFAULT_BASE
+CASES: dict[str, dict] = {
+    "services": {}, "service": {"number": Literal(44)},
+    "service-citations": {"service": URIRef(f"{B}service/临时用电")},
+    "related-services": {"service": URIRef(f"{B}service/临时用电")},
+    "statutes-search": {"text": Literal("电力法"), "key": Literal("电力法"), "issuing_number": Literal("")},
+    "statute-provisions": {"document": URIRef(f"{B}legal/中华人民共和国电力法")},
+    "statute-services": {"document": URIRef(f"{B}legal/中华人民共和国电力法")},
+    "shared-provisions": {"min_services": Literal(2)}, "shared-articles": {"min_services": Literal(2)},
+    "agencies": {}, "levels": {},
+    "services-by-level": {"level": SG.township, "role": SG.preliminaryReview},
+    "describe": {"resource": URIRef(f"{B}legal/中华人民共和国电力法/art_26")},
+}
+
+
+def rename(term, k: int):
+    if isinstance(term, URIRef) and term.startswith(B) and not term.startswith(str(SG)) and k:
+        return URIRef(f"{B}copy{k}/{term[len(B):]}")
+    return term
+
+
+def store_of(copies: int) -> ox.Store:
+    graph = build_graph(read_catalogue(SEED))
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(*(to_oxigraph(rename(t, k)) for t in triple)) for k in range(copies) for triple in graph
+    )
+    return store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--copies", type=int, default=1)
+    args = parser.parse_args()
+    store = store_of(args.copies)
+    embedded = OxigraphStore(store, 1 << 26)
+
+    async def execute(request: QueryRequest) -> QueryResult:
+        return embedded.execute(request)
+
+    print(f"{len(store)} triples ({args.copies} cop{'y' if args.copies == 1 else 'ies'} of the seed)")
+    for name, params in CASES.items():
+        query = nq.get(name)
+        media = "application/n-triples" if name == "describe" else nq.RESULTS_JSON
+        request = QueryRequest(query.text, media, None, None, params)
+        times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            asyncio.run(execute(request))
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"{name:22} {statistics.median(times):8.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
