@@ -1,0 +1,342 @@
+"""The revision store: every revision of one catalogue, persisted in a data directory.
+
+Layout of the directory (docs/revisions.md):
+
+    store.json                    {"base": …}: the base IRI every revision is minted under
+    current                       {"generation": n, "revision": id}: replaced atomically
+    revisions/{id}/source         the bytes as uploaded
+    revisions/{id}/meta.json      title, source name, sha256, loaded, parent, status, counts
+    revisions/{id}/report.json    the validation report (JSON), and report.ttl (SHACL Turtle)
+    generations/{n}/              a read-only pyoxigraph snapshot; {n}.json its statistics
+
+A revision's id is the first 12 hex digits of its source's sha256 (as in its IRI).
+Adding a revision parses, builds and validates it; with no Violation it is *accepted*:
+a new snapshot generation is written holding every accepted revision's named graph,
+the metadata graph (`{base}revisions`), the change sets (`{base}changes`) and the new
+revision's triples as the default graph, then the `current` pointer is flipped. A
+revision with a Violation is kept as *rejected* (source, meta, report) and never
+touches a snapshot. Reopening the directory opens the generation `current` names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from graph.build import build_graph
+from graph.diff import ChangeSet, change_set_graph, diff_catalogues
+from graph.namespaces import DCAT, PROV, RDF, SG, base_iri
+from graph.store import Snapshot, Statistics, to_oxigraph, write_snapshot
+from graph.validate import SEVERITIES, Report, validate
+from loaders.catalogue import parse_catalogue
+from loaders.errors import CatalogueError
+from loaders.records import Catalogue
+
+REVISION_ID = re.compile(r"^[0-9a-f]{12}$")
+
+
+class RevisionError(Exception):
+    """A request the store cannot meet; `str()` is a message fit for the user."""
+
+
+class UnknownRevision(RevisionError):
+    pass
+
+
+class RevisionExists(RevisionError):
+    def __init__(self, meta: RevisionMeta) -> None:
+        super().__init__(f"revision {meta.id} ({meta.status}) was already loaded from {meta.source} at {meta.loaded}")
+        self.meta = meta
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionMeta:
+    """What the store knows of one revision besides its graph and report."""
+
+    id: str
+    iri: str
+    title: str
+    source: str  # file name as uploaded
+    sha256: str
+    encoding: str
+    loaded: str  # ISO 8601, UTC
+    parent: str | None  # the revision that was current when this one was loaded
+    items: int
+    status: str  # accepted | rejected
+    counts: dict[str, int]  # results by severity
+    generation: int | None  # the snapshot generation that made it current
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> RevisionMeta:
+        return cls(**doc)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What adding a revision did: `snapshot` is the new generation (None if rejected)."""
+
+    meta: RevisionMeta
+    report: Report
+    changes: ChangeSet | None  # from the parent, when there is one
+    snapshot: Snapshot | None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old or the new file, never a part."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_bytes(doc: Any) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+class RevisionStore:
+    """The revisions of one catalogue in `directory` (created if missing)."""
+
+    def __init__(self, directory: Path, base: str | None = None) -> None:
+        self.directory = Path(directory)
+        (self.directory / "revisions").mkdir(parents=True, exist_ok=True)
+        (self.directory / "generations").mkdir(exist_ok=True)
+        config = self.directory / "store.json"
+        if config.exists():
+            self.base = json.loads(config.read_text(encoding="utf-8"))["base"]
+            if base is not None and base != self.base:
+                raise RevisionError(f"{self.directory} holds revisions minted under {self.base}, not {base}")
+        else:
+            self.base = base_iri(base)
+            _write_atomic(config, _json_bytes({"base": self.base}))
+
+    # ---- IRIs ----
+
+    @property
+    def metadata_graph(self) -> str:
+        return f"{self.base}revisions"
+
+    @property
+    def changes_graph(self) -> str:
+        return f"{self.base}changes"
+
+    def revision_iri(self, revision_id: str) -> str:
+        return f"{self.base}revision/{revision_id}"
+
+    # ---- reading ----
+
+    def _pointer(self) -> dict[str, Any] | None:
+        path = self.directory / "current"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def _revision_dir(self, revision_id: str) -> Path:
+        if not REVISION_ID.match(revision_id):
+            raise UnknownRevision(f"no revision {revision_id!r}: an id is 12 hex digits")
+        path = self.directory / "revisions" / revision_id
+        if not (path / "meta.json").exists():
+            raise UnknownRevision(f"no revision {revision_id}")
+        return path
+
+    def current_id(self) -> str | None:
+        pointer = self._pointer()
+        return pointer["revision"] if pointer else None
+
+    def get(self, revision_id: str) -> RevisionMeta:
+        if revision_id == "current" and (current := self.current_id()) is not None:
+            revision_id = current
+        doc = json.loads((self._revision_dir(revision_id) / "meta.json").read_text(encoding="utf-8"))
+        return RevisionMeta.from_json(doc)
+
+    def revisions(self) -> list[RevisionMeta]:
+        """Every revision, oldest first; accepted ones only up to the current generation."""
+        pointer = self._pointer()
+        generation = pointer["generation"] if pointer else 0
+        metas = [self.get(p.name) for p in (self.directory / "revisions").iterdir() if REVISION_ID.match(p.name)]
+        visible = [m for m in metas if m.status == "rejected" or (m.generation or 0) <= generation]
+        return sorted(visible, key=lambda m: (m.loaded, m.id))
+
+    def source(self, revision_id: str) -> bytes:
+        return (self._revision_dir(revision_id) / "source").read_bytes()
+
+    def catalogue(self, revision_id: str) -> Catalogue:
+        meta = self.get(revision_id)
+        return parse_catalogue(self.source(meta.id), meta.source)
+
+    def report_json(self, revision_id: str) -> dict[str, Any]:
+        path = self._revision_dir(self.get(revision_id).id) / "report.json"
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def report_turtle(self, revision_id: str) -> str:
+        return (self._revision_dir(self.get(revision_id).id) / "report.ttl").read_text(encoding="utf-8")
+
+    def current_snapshot(self) -> Snapshot:
+        """The generation `current` names; an empty generation 0 for a new store."""
+        pointer = self._pointer()
+        if pointer is None:
+            snapshot = self._write_generation(0, iter(()))
+            self._flip(0, None)
+            return snapshot
+        return self._open_generation(pointer["generation"])
+
+    def generations(self) -> list[int]:
+        return sorted(int(p.name) for p in (self.directory / "generations").iterdir() if p.name.isdigit())
+
+    def _open_generation(self, generation: int) -> Snapshot:
+        stats = json.loads((self.directory / "generations" / f"{generation}.json").read_text(encoding="utf-8"))
+        stats["graphs"] = tuple(tuple(g) for g in stats["graphs"])
+        return Snapshot(self.directory / "generations" / str(generation), generation, Statistics(**stats))
+
+    # ---- adding ----
+
+    def add(self, data: bytes, source: str, loaded: datetime | None = None) -> Outcome:
+        """Parse, build and validate a catalogue; accept it unless it has a Violation.
+
+        Raises `CatalogueError` when the bytes are not a catalogue, `RevisionExists` when
+        the same bytes were loaded before.
+        """
+        catalogue = parse_catalogue(data, source)
+        revision_id = catalogue.sha256[:12]
+        if (self.directory / "revisions" / revision_id / "meta.json").exists():
+            raise RevisionExists(self.get(revision_id))
+        loaded = loaded or datetime.now(UTC)
+        parent = self.current_id()
+        graph = build_graph(catalogue, base=self.base, generated=loaded)
+        if parent is not None:
+            graph.add((graph.identifier, PROV.wasRevisionOf, URIRef(self.revision_iri(parent))))
+        report = validate(graph)
+        changes = diff_catalogues(self.catalogue(parent), catalogue, self.base) if parent else None
+        pointer = self._pointer()
+        generation = (pointer["generation"] if pointer else 0) + 1
+        meta = RevisionMeta(
+            id=revision_id, iri=self.revision_iri(revision_id), title=catalogue.title,
+            source=Path(source).name, sha256=catalogue.sha256, encoding=catalogue.encoding,
+            loaded=loaded.isoformat(), parent=parent, items=len(catalogue.items),
+            status="accepted" if report.conforms else "rejected",
+            counts={s: report.count(s) for s in SEVERITIES},
+            generation=generation if report.conforms else None,
+        )  # fmt: skip
+        snapshot = None
+        if report.conforms:
+            snapshot = self._write_generation(generation, self._quads(graph, changes, meta))
+        self._save_revision(meta, data, report)
+        if snapshot is not None:
+            self._flip(generation, revision_id)
+        return Outcome(meta, report, changes, snapshot)
+
+    def _save_revision(self, meta: RevisionMeta, data: bytes, report: Report) -> None:
+        final = self.directory / "revisions" / meta.id
+        staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{meta.id}."))
+        (staging / "source").write_bytes(data)
+        (staging / "report.json").write_bytes(_json_bytes(report.to_json()))
+        (staging / "report.ttl").write_text(report.to_turtle(), encoding="utf-8")
+        (staging / "meta.json").write_bytes(_json_bytes(meta.to_json()))
+        os.replace(staging, final)
+
+    def _flip(self, generation: int, revision_id: str | None) -> None:
+        _write_atomic(self.directory / "current", _json_bytes({"generation": generation, "revision": revision_id}))
+
+    def _write_generation(self, generation: int, quads: Iterator[ox.Quad]) -> Snapshot:
+        path = self.directory / "generations" / str(generation)
+        if path.exists():  # left by a run that stopped before flipping the pointer
+            shutil.rmtree(path)
+        snapshot = write_snapshot(path, generation, quads)
+        stats = asdict(snapshot.statistics)
+        _write_atomic(self.directory / "generations" / f"{generation}.json", _json_bytes(stats))
+        return snapshot
+
+    def _quads(self, graph: Graph, changes: ChangeSet | None, meta: RevisionMeta) -> Iterator[ox.Quad]:
+        """The next generation: the previous one's named graphs, the new revision, its
+        change set and the metadata graph (rewritten to name the new current revision)."""
+        metadata = ox.NamedNode(self.metadata_graph)
+        pointer = self._pointer()
+        if pointer is not None:
+            previous = ox.Store.read_only(str(self.directory / "generations" / str(pointer["generation"])))
+            for quad in previous.quads_for_pattern(None, None, None, None):
+                if isinstance(quad.graph_name, ox.DefaultGraph):
+                    continue
+                if quad.graph_name == metadata and quad.predicate == ox.NamedNode(str(SG.currentRevision)):
+                    continue
+                yield quad
+            del previous
+        revision = ox.NamedNode(meta.iri)
+        for s, p, o in graph:
+            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+            yield ox.Quad(*triple, ox.DefaultGraph())
+            yield ox.Quad(*triple, revision)
+        if changes is not None:
+            created = Literal(datetime.fromisoformat(meta.loaded))
+            for s, p, o in change_set_graph(changes, created):
+                yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(self.changes_graph))
+        for s, p, o in self._description(graph, meta):
+            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), metadata)
+
+    def _description(self, graph: Graph, meta: RevisionMeta) -> Iterable[tuple[Any, Any, Any]]:
+        """The new revision's triples for the metadata graph: its dataset description,
+        the catalogue's, and the catalogue's link to it as its current revision."""
+        revision = URIRef(meta.iri)
+        catalogue = graph.value(revision, URIRef("http://purl.org/dc/terms/isPartOf"))
+        yield from graph.triples((revision, None, None))
+        if catalogue is not None:
+            yield from graph.triples((catalogue, None, None))
+            yield (catalogue, DCAT.dataset, revision)
+            yield (catalogue, SG.currentRevision, revision)
+        yield (revision, RDF.type, DCAT.Dataset)
+        yield (revision, SG.status, Literal(meta.status))
+
+    # ---- housekeeping ----
+
+    def prune(self, keep: Iterable[int]) -> list[int]:
+        """Delete the generations not in `keep` (never the current one); those deleted."""
+        pointer = self._pointer()
+        kept = set(keep) | ({pointer["generation"]} if pointer else set())
+        removed = []
+        for generation in self.generations():
+            if generation not in kept:
+                shutil.rmtree(self.directory / "generations" / str(generation), ignore_errors=True)
+                (self.directory / "generations" / f"{generation}.json").unlink(missing_ok=True)
+                removed.append(generation)
+        return removed
+
+
+def open_store(directory: Path, source: Path | None = None, base: str | None = None) -> RevisionStore:
+    """The store in `directory`, with the catalogue file `source` added unless it is there.
+
+    Raises `CatalogueError` when `source` cannot be read as a catalogue and
+    `RevisionError` when it has a Violation (it is kept as a rejected revision).
+    """
+    store = RevisionStore(directory, base)
+    if source is None:
+        return store
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise CatalogueError(str(source), None, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        outcome = store.add(data, str(source))
+    except RevisionExists as exc:
+        meta = exc.meta
+    else:
+        meta = outcome.meta
+    if meta.status != "accepted":
+        raise RevisionError(f"{source}: revision {meta.id} has {meta.counts['Violation']} Violation(s); "
+                            f"run `servicegraph validate {source}` to see them")
+    return store
