@@ -1,0 +1,134 @@
+"""A results cache in front of a `QueryEngine`: `CachingEngine`.
+
+A snapshot generation is read-only, so one request on one generation always gets the
+same bytes. Answers are kept per generation, least recently used first out, within a
+total byte budget; a lookup only ever sees the engine's current generation, so nothing
+from an older generation is served after `publish`. Errors are never kept.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Protocol
+
+from graph.store import QueryRequest, QueryResult, Snapshot, Statistics
+
+DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+
+_ENTRY_OVERHEAD = 200
+"""Bytes counted per entry besides its query text and body (key tuple, result object)."""
+
+
+class PublishingEngine(Protocol):
+    """A `QueryEngine` serving one snapshot generation at a time (the worker pool)."""
+
+    snapshot: Snapshot
+
+    @property
+    def statistics(self) -> Statistics | None: ...
+
+    async def start(self) -> None: ...
+
+    async def execute(self, request: QueryRequest) -> QueryResult: ...
+
+    async def publish(self, snapshot: Snapshot) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def request_key(request: QueryRequest) -> Hashable:
+    """Everything that decides the answer's bytes: query, media type, dataset, bindings."""
+    bindings = tuple(sorted((name, type(term).__name__, term) for name, term in request.bindings.items()))
+    return (request.query, request.media_type, request.default_graphs, request.named_graphs, bindings)
+
+
+class ResultCache:
+    """Results by (generation, request key), LRU, within `max_bytes` in total."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[tuple[int, Hashable], tuple[QueryResult, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, generation: int, key: Hashable) -> QueryResult | None:
+        entry = self._entries.get((generation, key))
+        if entry is None:
+            return None
+        self._entries.move_to_end((generation, key))
+        return entry[0]
+
+    def put(self, generation: int, key: Hashable, query: str, result: QueryResult) -> None:
+        cost = len(result.body) + len(query.encode("utf-8")) + _ENTRY_OVERHEAD
+        if cost > self.max_bytes:
+            return
+        old = self._entries.pop((generation, key), None)
+        if old is not None:
+            self.size -= old[1]
+        self._entries[(generation, key)] = (result, cost)
+        self.size += cost
+        while self.size > self.max_bytes:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self.size -= evicted
+
+    def keep_only(self, generation: int) -> None:
+        """Drop every entry of another generation."""
+        for entry_key in [k for k in self._entries if k[0] != generation]:
+            self.size -= self._entries.pop(entry_key)[1]
+
+
+class CachingEngine:
+    """`engine` behind a `ResultCache`; also passes `snapshot` and `publish` through."""
+
+    def __init__(self, engine: PublishingEngine, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        self.engine = engine
+        self.cache = ResultCache(max_bytes)
+        self.hits = 0
+        self.misses = 0
+        self._generation: int | None = None
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.engine.snapshot
+
+    @property
+    def statistics(self) -> Statistics | None:
+        return self.engine.statistics
+
+    async def start(self) -> None:
+        await self.engine.start()
+
+    async def execute(self, request: QueryRequest) -> QueryResult:
+        generation = self.engine.snapshot.generation
+        if generation != self._generation:  # published (here or on the engine itself)
+            self.cache.keep_only(generation)
+            self._generation = generation
+        key = request_key(request)
+        cached = self.cache.get(generation, key)
+        if cached is not None:
+            self.hits += 1
+            return cached
+        self.misses += 1
+        result = await self.engine.execute(request)  # errors propagate and are not kept
+        # Kept only if no publication came meanwhile: the answer is then of `generation`.
+        if self.engine.snapshot.generation == generation:
+            self.cache.put(generation, key, request.query, result)
+        return result
+
+    async def publish(self, snapshot: Snapshot) -> None:
+        await self.engine.publish(snapshot)
+        self.cache.keep_only(snapshot.generation)
+        self._generation = snapshot.generation
+
+    async def close(self) -> None:
+        await self.engine.close()
+
+
+def cached(engine: PublishingEngine, max_bytes: int) -> PublishingEngine | CachingEngine:
+    """`engine` behind a cache of `max_bytes`; `engine` itself when `max_bytes` is 0."""
+    if max_bytes < 0:
+        raise ValueError("the cache size cannot be negative")
+    return CachingEngine(engine, max_bytes) if max_bytes else engine
