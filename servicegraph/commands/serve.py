@@ -7,6 +7,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from api.cache import DEFAULT_CACHE_BYTES
 from graph.store import DUMP_FORMATS, Snapshot, snapshot_from_dump, snapshot_from_graph
 
 HELP = "serve a catalogue (built on the fly) or an RDF dump over SPARQL 1.1 at /sparql"
@@ -31,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=16 * 1024 * 1024,
         help="size limit of one serialised result (default 16 MiB)",
     )
+    parser.add_argument(
+        "--cache-bytes",
+        type=int,
+        default=DEFAULT_CACHE_BYTES,
+        help="results cache per data generation, in bytes (default 64 MiB; 0: no cache)",
+    )
 
 
 def load_snapshot(source: Path, directory: Path) -> Snapshot:
@@ -47,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.cache import cached
     from api.worker import WorkerPool
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -59,5 +67,6 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger("servicegraph.serve").info(
             "serving %s: %d triples, %d named graphs", args.source, stats.triples, len(stats.graphs)
         )
-        uvicorn.run(create_app(pool), host=args.host, port=args.port, access_log=False, log_level="info")
+        app = create_app(cached(pool, args.cache_bytes))
+        uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
     return 0
