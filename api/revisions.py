@@ -1,0 +1,231 @@
+"""/api/revisions: list, read, diff and upload revisions of the catalogue.
+
+Reads are open. An upload needs the token the server was started with (none = uploads
+disabled), is size-limited while it is read, and is parsed, built and validated off the
+event loop; with no Violation its generation is published to the query engine, so that
+every query sees the old or the new graph, never a mix. Uploads are handled one at a time.
+
+`attach(app, store, …)` wires this into an app made by `api.app.create_app` whose
+engine can `publish(snapshot)` (the worker pool). It pins `app.state.default_graphs` to
+the current revision: /api/ requests read that named graph, which every later generation
+still holds, so a request running across a publication stays on one revision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.datastructures import UploadFile
+
+from graph.diff import ChangeSet, diff_catalogues, to_text
+from graph.revisions import Outcome, RevisionExists, RevisionStore, UnknownRevision
+from loaders.errors import CatalogueError
+
+DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+
+router = APIRouter(prefix="/api/revisions", tags=["revisions"])
+
+
+@dataclass
+class Revisions:
+    """The app's revision store and upload settings (`app.state.revisions`)."""
+
+    store: RevisionStore
+    token: str | None
+    max_upload_bytes: int
+    grace: float  # seconds a retired generation is kept for queries still running on it
+    current: str | None = None  # the revision the engine serves
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    retired: dict[int, float] = field(default_factory=dict)  # generation → when it stopped serving
+    diffs: dict[tuple[str, str], ChangeSet] = field(default_factory=dict)
+
+
+def attach(
+    app: FastAPI,
+    store: RevisionStore,
+    *,
+    token: str | None = None,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    grace: float = 30.0,
+) -> None:
+    """Serve `store`'s revisions from `app` (which must include `router`)."""
+    current = store.current_id()
+    app.state.revisions = Revisions(store, token or None, max_upload_bytes, grace, current)
+    app.state.base = store.base
+    app.state.default_graphs = (store.revision_iri(current),) if current else None
+    store.prune(())  # generations other than the current one are left from an earlier run
+
+
+def _revisions(request: Request) -> Revisions:
+    return request.app.state.revisions
+
+
+def _known(call: Any, *args: Any) -> Any:
+    try:
+        return call(*args)
+    except UnknownRevision as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+# ---- reads ----
+
+
+@router.get("", summary="Every revision, oldest first, and which one is current")
+async def list_revisions(request: Request) -> dict[str, Any]:
+    revisions = _revisions(request)
+    return {"current": revisions.current, "revisions": [m.to_json() for m in revisions.store.revisions()]}
+
+
+@router.get("/{revision_id}", summary="One revision's metadata and validation report ('current' for the current one)")
+async def get_revision(request: Request, revision_id: str) -> dict[str, Any]:
+    revisions = _revisions(request)
+    meta = _known(revisions.store.get, revision_id)
+    return {
+        "revision": meta.to_json(),
+        "current": meta.id == revisions.current,
+        "report": revisions.store.report_json(meta.id),
+    }
+
+
+@router.get("/{revision_id}/report", summary="The validation report as JSON, or SHACL Turtle (?format=turtle)",
+            responses={200: {"content": {"application/json": {}, "text/turtle": {}}}})
+async def get_report(request: Request, revision_id: str, format: str | None = None) -> Response:
+    store = _revisions(request).store
+    meta = _known(store.get, revision_id)
+    if format == "turtle" or (format is None and "text/turtle" in request.headers.get("accept", "")):
+        return Response(store.report_turtle(meta.id), media_type="text/turtle; charset=utf-8")
+    if format not in (None, "json"):
+        raise HTTPException(400, "format is json or turtle")
+    return JSONResponse(store.report_json(meta.id))
+
+
+@router.get("/{old}/diff/{new}", summary="What changed from revision `old` to revision `new` (?format=text to read)",
+            responses={200: {"content": {"application/json": {}, "text/plain": {}}}})
+async def get_diff(request: Request, old: str, new: str, format: str = "json") -> Response:
+    if format not in ("json", "text"):
+        raise HTTPException(400, "format is json or text")
+    revisions = _revisions(request)
+    a, b = _known(revisions.store.get, old).id, _known(revisions.store.get, new).id
+    changes = revisions.diffs.get((a, b))
+    if changes is None:
+        changes = await asyncio.to_thread(_diff, revisions.store, a, b)
+        revisions.diffs[(a, b)] = changes
+    if format == "text":
+        return PlainTextResponse(to_text(changes))
+    return JSONResponse(changes.to_json())
+
+
+def _diff(store: RevisionStore, old: str, new: str) -> ChangeSet:
+    return diff_catalogues(store.catalogue(old), store.catalogue(new), store.base)
+
+
+# ---- upload ----
+
+
+def _authorise(request: Request, token: str | None) -> None:
+    if token is None:
+        raise HTTPException(403, "uploads are disabled: the server was started without an upload token")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    # Header values arrive decoded as latin-1: back to their bytes, compared with the token's UTF-8.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode("latin-1"), token.encode()):
+        raise HTTPException(401, "an upload needs the header 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body; 413 as soon as it passes `limit` bytes."""
+    too_large = HTTPException(413, f"the upload is larger than the limit of {limit} bytes")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> tuple[bytes, str]:
+    """The catalogue file and its name: the first file of a multipart form, else the body."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        return body, name or "upload.txt"
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async with Request(request.scope, replay).form(max_files=1) as form:
+        upload = next((v for v in form.values() if isinstance(v, UploadFile)), None)
+        if upload is None:
+            raise HTTPException(422, "the form holds no file: send the catalogue as a file field")
+        return await upload.read(), name or upload.filename or "upload.txt"
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Upload a catalogue file (multipart or raw body); it becomes current unless it has a Violation",
+    responses={
+        401: {"description": "No or a wrong token."}, 403: {"description": "Uploads are disabled."},
+        409: {"description": "These bytes were loaded before."}, 413: {"description": "Too large."},
+        422: {"description": "Not a catalogue (file, line, message), or a Violation (the full report)."},
+    },
+)  # fmt: skip
+async def upload_revision(request: Request, name: str | None = None) -> JSONResponse:
+    revisions = _revisions(request)
+    _authorise(request, revisions.token)
+    body = await _read_body(request, revisions.max_upload_bytes)
+    data, source = await _catalogue_bytes(request, body, name)
+    async with revisions.lock:
+        try:
+            outcome = await asyncio.to_thread(revisions.store.add, data, source)
+        except CatalogueError as exc:
+            error = {"error": "not a catalogue", "file": exc.source, "line": exc.line, "message": exc.message}
+            return JSONResponse(error, status_code=422)
+        except RevisionExists as exc:
+            return JSONResponse({"error": str(exc), "revision": exc.meta.to_json()}, status_code=409)
+        if outcome.snapshot is not None:
+            await _publish(request.app, revisions, outcome)
+    body_json = {
+        "revision": outcome.meta.to_json(),
+        "current": outcome.snapshot is not None,
+        "report": outcome.report.to_json(),
+        "changes": outcome.changes.to_json() if outcome.changes else None,
+    }
+    if outcome.snapshot is None:
+        return JSONResponse(body_json, status_code=422)
+    return JSONResponse(body_json, status_code=201, headers={"Location": f"/api/revisions/{outcome.meta.id}"})
+
+
+async def _publish(app: FastAPI, revisions: Revisions, outcome: Outcome) -> None:
+    """Serve the new generation, pin /api/ to the new revision, retire the old generation."""
+    assert outcome.snapshot is not None
+    engine = app.state.engine
+    previous = engine.snapshot.generation
+    await engine.publish(outcome.snapshot)
+    app.state.default_graphs = (outcome.meta.iri,)
+    revisions.current = outcome.meta.id
+    now = time.monotonic()
+    revisions.retired[previous] = now
+    asyncio.get_running_loop().call_later(revisions.grace, partial(_prune, revisions))
+
+
+def _prune(revisions: Revisions) -> None:
+    """Delete the generations retired more than `grace` seconds ago."""
+    now = time.monotonic()
+    keep = {g for g, since in revisions.retired.items() if now - since < revisions.grace}
+    for generation in revisions.store.prune(keep):
+        revisions.retired.pop(generation, None)
