@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,8 +19,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "source",
         type=Path,
+        nargs="?",
         metavar="FILE|DUMP",
-        help=f"a catalogue text file, or an RDF dump ({', '.join(DUMP_FORMATS)})",
+        help=f"a catalogue text file, or an RDF dump ({', '.join(DUMP_FORMATS)});"
+        " with --data-dir, a catalogue to add as a revision (optional)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep every revision in DIR and serve the current one, uploads at /api/revisions"
+        " (docs/revisions.md)",
+    )
+    parser.add_argument(
+        "--upload-token",
+        default=os.environ.get("SERVICEGRAPH_UPLOAD_TOKEN"),
+        help="token a revision upload must send (default $SERVICEGRAPH_UPLOAD_TOKEN; none: uploads disabled)",
+    )
+    parser.add_argument(
+        "--max-upload-bytes", type=int, default=8 * 1024 * 1024, help="size limit of one upload (default 8 MiB)"
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -58,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
     from api.worker import WorkerPool
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.data_dir is not None:
+        return _serve_revisions(args)
+    if args.source is None:
+        print("error: give a catalogue file or an RDF dump, or --data-dir", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="servicegraph-") as state:
         snapshot = load_snapshot(args.source, Path(state) / "generation-1")
         pool = WorkerPool(
@@ -69,4 +92,34 @@ def run(args: argparse.Namespace) -> int:
         )
         app = create_app(cached(pool, args.cache_bytes))
         uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    return 0
+
+
+def _serve_revisions(args: argparse.Namespace) -> int:
+    """Serve the revision store in --data-dir (adding FILE first, when given)."""
+    import uvicorn
+
+    from api import revisions
+    from api.app import create_app
+    from api.cache import cached
+    from api.worker import WorkerPool
+    from graph.revisions import RevisionError, open_store
+
+    try:
+        store = open_store(args.data_dir, args.source)
+    except RevisionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    pool = WorkerPool(
+        store.current_snapshot(), size=args.workers, timeout=args.timeout, max_result_bytes=args.max_result_bytes
+    )
+    app = create_app(cached(pool, args.cache_bytes), routers=[revisions.router])
+    revisions.attach(
+        app, store, token=args.upload_token, max_upload_bytes=args.max_upload_bytes, grace=args.timeout + 5
+    )
+    logging.getLogger("servicegraph.serve").info(
+        "serving %s: current revision %s, %d revisions; uploads %s",
+        args.data_dir, store.current_id(), len(store.revisions()), "enabled" if args.upload_token else "disabled",
+    )
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
     return 0
