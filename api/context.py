@@ -12,7 +12,7 @@ from rdflib import URIRef
 
 from api import named_queries as nq
 from graph.namespaces import base_iri
-from graph.store import EngineUnavailable, QueryError, QueryTimeout
+from graph.store import EngineUnavailable, QueryError, QueryTimeout, ResultTooLarge
 
 T = TypeVar("T")
 
@@ -49,12 +49,12 @@ def context(request: Request) -> Context:
 
 
 async def answer(call: Awaitable[T]) -> T:
-    """Await a query; the engine's refusals become HTTP errors with its message."""
+    """Await a query; the engine's refusals become HTTP errors as /sparql maps them:
+    503 for a query stopped by a limit or no free worker, 500 for any other failure
+    (here a syntax error is one of ours: a shipped .rq that does not parse)."""
     try:
         return await call
-    except QueryTimeout as exc:
-        raise HTTPException(504, str(exc)) from None
-    except EngineUnavailable as exc:
-        raise HTTPException(503, str(exc)) from None
+    except (QueryTimeout, ResultTooLarge, EngineUnavailable) as exc:
+        raise HTTPException(503, f"query stopped: {exc}") from None
     except QueryError as exc:
-        raise HTTPException(500, str(exc)) from None
+        raise HTTPException(500, f"query failed: {exc}") from None

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Union
 
 from rdflib import BNode, Literal, URIRef
 
-from graph.store import QueryRequest, QueryResult
+from graph.store import QueryError, QueryRequest, QueryResult, QuerySyntaxError
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 RESULTS_JSON = "application/sparql-results+json"
@@ -42,6 +43,10 @@ class UnknownQuery(KeyError):
     """No .rq file of that name."""
 
 
+class BrokenQuery(QueryError):
+    """A shipped .rq file the engine cannot parse: the server's fault, not the client's."""
+
+
 @dataclass(frozen=True, slots=True)
 class NamedQuery:
     name: str  # the file name without .rq
@@ -52,6 +57,16 @@ class NamedQuery:
     @property
     def file_name(self) -> str:
         return f"{self.name}.rq"
+
+
+@contextmanager
+def _blamed_on(query: NamedQuery) -> Iterator[None]:
+    """Turn a syntax error into a `BrokenQuery` naming the .rq file."""
+    try:
+        yield
+    except QuerySyntaxError as exc:
+        where = f"{QUERY_DIR.parent.name}/{QUERY_DIR.name}/{query.file_name}"
+        raise BrokenQuery(f"the named query {where} does not parse: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +98,7 @@ def _value(cell: dict[str, str] | None) -> Value:
     literal = Literal(cell["value"], datatype=cell.get("datatype"), lang=cell.get("xml:lang"))
     value = literal.toPython()
     return value if isinstance(value, (str, int, float, bool)) else str(literal)
+
 
 def _parse(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
@@ -119,7 +135,8 @@ def _bound(query: NamedQuery, params: Mapping[str, Term | None]) -> dict[str, Te
 async def run(runner: Runner, name: str, params: Mapping[str, Term | None] | None = None) -> list[Row]:
     """All rows of the named query `name` with `params` bound."""
     query = get(name)
-    return await runner.select(query.text, _bound(query, params or {}))
+    with _blamed_on(query):
+        return await runner.select(query.text, _bound(query, params or {}))
 
 
 async def run_page(
@@ -134,7 +151,8 @@ async def run_page(
         raise ValueError("limit and offset must be non-negative integers")
     query = get(name)
     bound = _bound(query, params or {})
-    rows = await runner.select(f"{query.text.rstrip()}\nLIMIT {limit} OFFSET {offset}\n", bound)
+    with _blamed_on(query):
+        rows = await runner.select(f"{query.text.rstrip()}\nLIMIT {limit} OFFSET {offset}\n", bound)
     return rows, await total(runner, f"{name}.count", params)
 
 
@@ -147,4 +165,5 @@ async def construct(runner: Runner, name: str, params: Mapping[str, Term | None]
     """The graph the CONSTRUCT query `name` builds with `params` bound, as `media_type`."""
     query = get(name)
     request = QueryRequest(query.text, media_type, runner.default_graphs, None, _bound(query, params))
-    return (await runner.execute(request)).body
+    with _blamed_on(query):
+        return (await runner.execute(request)).body
