@@ -241,13 +241,16 @@ def test_every_shape_is_named_and_has_one_message_in_zh_and_en():
         assert languages == ["en", "zh"], node
 
 
-def test_every_property_shape_is_declared_and_used():
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def test_every_shape_has_a_target_and_every_sparql_constraint_a_shape():
+    """Property shapes carry their own targets (none hangs off a node shape)."""
     shapes = load_shapes()
-    used = set(shapes.objects(None, SH.property)) | set(shapes.objects(None, SH.sparql))
-    declared = set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(
-        shapes.subjects(RDF.type, SH.SPARQLConstraint)
-    )
-    assert used == declared
+    for node in _shape_nodes(shapes) - set(shapes.subjects(RDF.type, SH.SPARQLConstraint)):
+        assert any((node, t, None) in shapes for t in _TARGETS), node
+    assert set(shapes.objects(None, SH.property)) == set()
+    assert set(shapes.objects(None, SH.sparql)) == set(shapes.subjects(RDF.type, SH.SPARQLConstraint))
 
 
 def test_severities_follow_the_issue():
@@ -255,12 +258,13 @@ def test_severities_follow_the_issue():
     shapes = load_shapes()
 
     def severity(name: str) -> str:
+        assert (SGS[name], RDF.type, None) in shapes, name
         return str(shapes.value(SGS[name], SH.severity) or SH.Violation).removeprefix(str(SH))
 
     violations = ["ServiceNumber", "ServiceName", "ServiceAgency", "ServiceLevel", "CrossReferenceShape",
-                  "UnmarkedRoleShape", "DuplicateNumberShape"]  # fmt: skip
+                  "UnmarkedRole", "DuplicateNumberShape"]  # fmt: skip
     warnings = ["ServiceCitation", "CitationProvision", "CitationFormTitle", "DuplicateContentShape",
-                "NumberGapShape", "UnmarkedLevelShape", "CitationTitleBrackets"]  # fmt: skip
+                "NumberGapShape", "UnmarkedLevel", "CitationTitleBrackets"]  # fmt: skip
     assert [severity(n) for n in violations] == ["Violation"] * len(violations)
     assert [severity(n) for n in warnings] == ["Warning"] * len(warnings)
     assert severity("ServiceNumberInferred") == "Info"
