@@ -37,15 +37,17 @@ class Context:
 
 
 def context(request: Request) -> Context:
-    """The app's engine over every named graph it holds (the default graph if none),
-    and its base IRI (`app.state.base`, else $SERVICEGRAPH_BASE or the default)."""
-    engine = request.app.state.engine
-    stats = engine.statistics
-    graphs = tuple(g for g, _ in stats.graphs) if stats and stats.graphs else None
-    # A revision store pins the current revision's named graph (api/revisions.py).
-    graphs = getattr(request.app.state, "default_graphs", None) or graphs
+    """The app's engine over the store's default graph, which is the current revision's
+    graph (never the union of named graphs: several revisions would mix), and its base
+    IRI (`app.state.base`, else $SERVICEGRAPH_BASE or the default).
+
+    A revision store may pin `app.state.default_graphs` to the current revision's named
+    graph (api/revisions.py), which later generations still hold, so that the several
+    queries of one request read one revision even across a publication.
+    """
+    graphs = getattr(request.app.state, "default_graphs", None)
     base = getattr(request.app.state, "base", None) or base_iri()
-    return Context(nq.Runner(engine.execute, graphs), base)
+    return Context(nq.Runner(request.app.state.engine.execute, graphs), base)
 
 
 async def answer(call: Awaitable[T]) -> T:
