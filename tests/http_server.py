@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import uvicorn
 
 
@@ -34,3 +37,20 @@ def running(app) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@contextmanager
+def serving(source: Path) -> Iterator[httpx.Client]:
+    """`source` loaded and served as `servicegraph serve` does (one worker, default
+    cache); a client whose base URL is the server's root."""
+    from api.app import create_app
+    from api.cache import DEFAULT_CACHE_BYTES, cached
+    from api.worker import WorkerPool
+    from servicegraph.commands.serve import load_snapshot
+
+    with tempfile.TemporaryDirectory(prefix="servicegraph-test-") as state:
+        pool = WorkerPool(load_snapshot(source, Path(state) / "generation-1"), size=1)
+        with running(create_app(cached(pool, DEFAULT_CACHE_BYTES))) as base, httpx.Client(
+            base_url=base, timeout=30
+        ) as client:
+            yield client

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live_server import serve
+from http_server import serving
 
 from api import named_queries as nq
 from graph.iris import key
@@ -23,7 +23,7 @@ B = "https://servicegraph.example/"
 
 @pytest.fixture(scope="module")
 def api(seed_path: Path) -> Iterator[httpx.Client]:
-    with serve(seed_path) as client:
+    with serving(seed_path) as client:
         yield client
 
 

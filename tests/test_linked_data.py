@@ -9,7 +9,7 @@ from urllib.parse import quote, urljoin
 
 import httpx
 import pytest
-from live_server import serve
+from http_server import serving
 from rdflib import Graph, URIRef
 
 from graph.namespaces import DEFAULT_BASE
@@ -20,7 +20,7 @@ FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/
 
 @pytest.fixture(scope="module")
 def server(seed_path: Path) -> Iterator[httpx.Client]:
-    with serve(seed_path) as client:
+    with serving(seed_path) as client:
         yield client
 
 
