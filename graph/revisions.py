@@ -305,12 +305,17 @@ class RevisionStore:
     # ---- housekeeping ----
 
     def prune(self, keep: Iterable[int]) -> list[int]:
-        """Delete the generations not in `keep` (never the current one); those deleted."""
+        """Delete the generations older than the current one, except `keep`; those deleted.
+
+        Newer ones are left alone: one may be being written.
+        """
         pointer = self._pointer()
-        kept = set(keep) | ({pointer["generation"]} if pointer else set())
+        if pointer is None:
+            return []
+        kept = set(keep)
         removed = []
         for generation in self.generations():
-            if generation not in kept:
+            if generation < pointer["generation"] and generation not in kept:
                 shutil.rmtree(self.directory / "generations" / str(generation), ignore_errors=True)
                 (self.directory / "generations" / f"{generation}.json").unlink(missing_ok=True)
                 removed.append(generation)

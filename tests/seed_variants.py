@@ -38,6 +38,16 @@ def item_removed(path, catalogue: Catalogue, number: int, renumber: bool = False
     return _join(lines[:start] + lines[end:])
 
 
+def items_removed(path, catalogue: Catalogue, numbers: set[int]) -> bytes:
+    """The seed without the items `numbers` (the others keep their numbers)."""
+    lines = _lines(path)
+    drop: set[int] = set()
+    for number in numbers:
+        start, end = _row_span(catalogue, number)
+        drop.update(range(start, min(end, len(lines))))
+    return _join([line for at, line in enumerate(lines) if at not in drop])
+
+
 def replaced(path, old: str, new: str) -> bytes:
     """The seed with the first `old` replaced by `new` (which must be there)."""
     text = path.read_bytes().decode("utf-8")
