@@ -268,13 +268,18 @@ class _Builder:
 
 
 def document_iris(statutes: Statutes, minter: Minter) -> dict[int, URIRef]:
-    """Each document's IRI (keyed by id()); a second document with the same key gets -2, -3…"""
-    out: dict[int, URIRef] = {}
-    taken: dict[URIRef, int] = defaultdict(int)
+    """Each document's IRI (keyed by id()), minted from its identity.
+
+    Identities are unique, but two can share a key ("A、B" and "A，B"): then the
+    documents get -2, -3… in order of identity, not of citation.
+    """
+    by_iri: dict[URIRef, list[Document]] = defaultdict(list)
     for doc in statutes.documents:
-        iri = minter.document(doc.title)
-        taken[iri] += 1
-        out[id(doc)] = iri if taken[iri] == 1 else URIRef(f"{iri}-{taken[iri]}")
+        by_iri[minter.document(doc.identity)].append(doc)
+    out: dict[int, URIRef] = {}
+    for iri, docs in by_iri.items():
+        for n, doc in enumerate(sorted(docs, key=lambda d: (d.identity, d.title)), 1):
+            out[id(doc)] = iri if n == 1 else URIRef(f"{iri}-{n}")
     return out
 
 

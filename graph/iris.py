@@ -84,8 +84,9 @@ class Minter:
     def agency(self, name: str) -> URIRef:
         return self._iri(f"agency/{key(name)}")
 
-    def document(self, canonical_title: str) -> URIRef:
-        return self._iri(f"legal/{key(canonical_title)}")
+    def document(self, identity: str) -> URIRef:
+        """`identity` is a document's `graph.statutes.document_identity`."""
+        return self._iri(f"legal/{key(identity) or 'untitled'}")
 
     def concept(self, scheme: str, label: str) -> URIRef:
         return self._iri(f"concept/{scheme}/{key(label)}")

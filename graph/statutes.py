@@ -20,8 +20,18 @@ law (a title ending in 法, not 办法, not starting with a place name) always t
 中华人民共和国 prefix; otherwise the longest cleaned spelling (it names the issuer), then
 the one written by most items (a cell citing three articles writes its title once),
 then the first cited. The canonical issuing number is the one written by most items,
-then the one whose issuer code other documents use too, then the first cited.
+then the one whose issuer code other documents use too, then the smaller written form
+(not the first cited: citation order must not change it).
 Every other spelling stays an alternative label.
+
+A document's *identity* (`document_identity`, what its IRI is minted from) ignores the
+display title, so a new spelling of a title in the next revision cannot change it: the
+canonical issuing number as `{issuer}-{year}-{serial}` when it names an issuer and a year
+(a 文号 is unique per issuer and year; 主席令第5号 alone is not: such numbering restarts);
+else the shortest `title_key` of its spellings (there is one unless rule 2 or 3 merged
+different titles), with the 中华人民共和国 prefix put back for a national law. Citation
+order changes neither. It does change when a document first cited without a dated issuing
+number is cited with one, or when a mistyped number comes to be written by more items.
 """
 
 from __future__ import annotations
@@ -201,6 +211,7 @@ class Document:
     kind: str  # a DOCUMENT_TYPES kind or "other"
     spellings: list[Spelling]
     merges: list[Merge]
+    identity: str  # see document_identity
 
     @property
     def alt_labels(self) -> list[str]:
@@ -326,14 +337,21 @@ def _canonical_title(spellings: Sequence[Spelling]) -> str:
 
 
 def _canonical_number(spellings: Sequence[Spelling], issuer_use: Counter[str]) -> IssuingNumber | None:
-    counted: dict[IssuingNumber, tuple[int, int, int]] = {}
+    cites: Counter[IssuingNumber] = Counter()
     for s in spellings:
         n = parse_issuing_number(s.doc_number) if s.doc_number else None
-        if n is None:
-            continue
-        cites, _, first = counted.get(n, (0, 0, -s.first_line))
-        counted[n] = (cites + len(s.items), issuer_use[n.issuer or ""], first)
-    return max(counted, key=counted.__getitem__) if counted else None
+        if n is not None:
+            cites[n] += len(s.items)
+    return min(cites, key=lambda n: (-cites[n], -issuer_use[n.issuer or ""], n.text), default=None)
+
+
+def document_identity(spellings: Sequence[Spelling], number: IssuingNumber | None) -> str:
+    """What a document's IRI is minted from (see the module docstring): 渝办发-2011-293,
+    else e.g. 中华人民共和国电力法 or 重庆市人口和计划生育条例."""
+    if number is not None and number.issuer and number.year is not None:
+        return f"{number.issuer}-{number.year}-{number.serial}"
+    stem = min({title_key(s.title) for s in spellings}, key=lambda k: (len(k), k))
+    return PRC + stem if is_national_law(stem) else stem
 
 
 def identify(items: Sequence[Item]) -> Statutes:
@@ -357,9 +375,10 @@ def identify(items: Sequence[Item]) -> Statutes:
         local = {g: k for k, g in enumerate(members)}
         group = [spellings[i] for i in members]
         title = _canonical_title(group)
+        number = _canonical_number(group, issuer_use)
         merges = [Merge(local[i], local[j], why) for i, j, why in edges if uf.find(i) == root]
-        documents.append(Document(title, _canonical_number(group, issuer_use), document_type(title),
-                                  group, merges))
+        documents.append(Document(title, number, document_type(title), group, merges,
+                                  document_identity(group, number)))
     return Statutes(documents)
 
 

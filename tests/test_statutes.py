@@ -184,3 +184,41 @@ def test_seed_documents_cited_in_more_than_one_way(seed_catalogue) -> None:
         "重庆市人民政府关于做好当前和今后一段时期就业创业工作的实施意见",  # 渝府发〔2017〕41号
         "重庆市人民政府办公厅关于印发重庆市城镇职工医疗保险市级统筹办法和重庆市城乡居民合作医疗保险市级统筹办法的通知",  # 渝办发〔2011〕293号
     }
+
+
+def identity(*citations: Citation) -> str:
+    [doc] = identify([item(n, c) for n, c in enumerate(citations, 1)]).documents
+    return doc.identity
+
+
+@pytest.mark.parametrize(("citations", "expected"), [
+    ((cite("关于实施大学生创业引领计划的通知", "人社部发〔2014〕38号"),), "人社部发-2014-38"),
+    ((cite("重庆市骗取社会保险基金处理办法", "重庆市人民政府令2009年第231号"),), "重庆市人民政府令-2009-231"),
+    # no year: 令 numbers restart (主席令 each term), so the title identifies
+    ((cite("电力供应与使用条例", "国务院令第196号"),), "电力供应和使用条例"),
+    ((cite("重庆市人口与计划生育条例", "2016第7号"),), "重庆市人口和计划生育条例"),  # no issuer
+    ((cite("电力法"),), "中华人民共和国电力法"),
+    ((cite("中华人民共和国政府信息公开条例"),), "政府信息公开条例"),  # the prefix is kept for laws only
+    ((cite("国家基本公共卫生服务规范(第三版"),), "国家基本公共卫生服务规范第三版"),
+])
+def test_identity_is_the_issuing_number_with_a_year_else_the_title_key(
+        citations: tuple[Citation, ...], expected: str) -> None:
+    assert identity(*citations) == expected
+
+
+def test_identity_ignores_which_spelling_is_displayed() -> None:
+    short = cite("信访条例", "国务院令第431号", line=1)
+    longer = cite("国务院信访条例", "国务院令第431号", line=2)
+    assert identity(short) == identity(short, longer) == identity(longer, short) == "信访条例"
+    [doc] = identify([item(1, short), item(2, longer)]).documents
+    assert doc.title == "国务院信访条例"  # the display title is the longest
+
+
+def test_canonical_number_does_not_depend_on_citation_order() -> None:
+    typo = cite("重庆市甲条例实施意见", "渝办法〔2010〕283号")
+    right = cite("甲条例实施意见", "渝办发〔2010〕283号")
+    forward = identify([item(1, typo), item(2, right)]).documents
+    backward = identify([item(1, right), item(2, typo)]).documents
+    assert len(forward) == len(backward) == 1  # merged as a one-character typo
+    assert forward[0].number == backward[0].number
+    assert forward[0].identity == backward[0].identity == "渝办发-2010-283"  # a tie: the smaller written form
