@@ -1,8 +1,12 @@
 """`servicegraph serve` against rdflib-endpoint, side by side on the same seed dump.
 
-Starts both servers on 127.0.0.1, sends each the same queries of bench/queries/ (the
-flagship shared-provision query, a statute lookup, a DESCRIBE) from a few concurrent
-HTTP clients, and prints requests per second, p50/p99 latency and the ratio.
+Starts the servers on 127.0.0.1 and sends each the same shipped named queries of
+bench/workload.py (the flagship shared-provisions, the services resting on a statute, a
+resource's description), parameters in a VALUES block, from a few concurrent HTTP
+clients. servicegraph runs twice: with its results cache off (`--cache-bytes 0`: every
+request runs the query; the honest comparison, and the headline ratio) and on (the
+default; repeated requests are answered from the cache, so that figure is the HTTP path
+alone). Prints requests per second, p50/p99 latency and the ratios to rdflib-endpoint.
 
     .venv/bin/python bench/serve.py [--seconds 4] [--clients 4]
 """
@@ -25,12 +29,14 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.workload import CASES  # noqa: E402
 from graph.build import build_graph  # noqa: E402
 from loaders.catalogue import read_catalogue  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SEED = ROOT / "data" / "dianjiang-township-services.txt"
-QUERIES = sorted((ROOT / "bench" / "queries").glob("*.rq"))
+OURS = {"servicegraph uncached": ["--cache-bytes", "0"], "servicegraph cached": []}
+PEER = "rdflib-endpoint"
 
 
 def free_port() -> int:
@@ -90,6 +96,14 @@ def percentile(samples: list[float], p: float) -> float:
     return samples[min(len(samples) - 1, int(len(samples) * p))]
 
 
+def rows(url: str, query: str) -> int | None:
+    """How many solutions a SELECT answers (None for a graph), to check the servers agree."""
+    response = httpx.post(url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    if "sparql-results+json" not in response.headers.get("content-type", ""):
+        return None
+    return len(response.json()["results"]["bindings"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="per server and query")
@@ -98,29 +112,29 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as directory, ExitStack() as stack:
         dump = Path(directory) / "seed.ttl"
         build_graph(read_catalogue(SEED)).serialize(dump, format="turtle")
-        ours, peer = free_port(), free_port()
-        urls = {
-            "servicegraph": stack.enter_context(
-                server([str(BIN / "servicegraph"), "serve", str(dump), "--port", str(ours)], f"http://127.0.0.1:{ours}/sparql")
-            ),
-            "rdflib-endpoint": stack.enter_context(
-                server(
-                    [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(peer)],
-                    f"http://127.0.0.1:{peer}/",
-                )
-            ),
-        }
+        urls = {}
+        for name, options in OURS.items():
+            port = free_port()
+            command = [str(BIN / "servicegraph"), "serve", str(dump), "--port", str(port), *options]
+            urls[name] = stack.enter_context(server(command, f"http://127.0.0.1:{port}/sparql"))
+        port = free_port()
+        command = [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)]
+        urls[PEER] = stack.enter_context(server(command, f"http://127.0.0.1:{port}/"))
         print(f"seed dump {dump.stat().st_size} bytes; {args.clients} clients, {args.seconds:g} s per server and query")
-        print(f"{'query':20} {'server':16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9}")
-        for path in QUERIES:
-            query = path.read_text(encoding="utf-8")
+        print(f"{'query':20} {'server':22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9}")
+        for case in CASES:
+            query = case.inlined()
+            counts = {name: rows(url, query) for name, url in urls.items()}
+            if len(set(counts.values())) != 1:
+                raise RuntimeError(f"{case.name}: the servers disagree on the number of rows: {counts}")
             rates = {}
             for name, url in urls.items():
                 rate, samples = load(url, query, args.seconds, args.clients)
                 rates[name] = rate
-                print(f"{path.stem:20} {name:16} {rate:8.1f} {percentile(samples, 0.5):8.2f} "
+                print(f"{case.name:20} {name:22} {rate:8.1f} {percentile(samples, 0.5):8.2f} "
                       f"{percentile(samples, 0.99):8.2f} {len(samples):9d}")
-            print(f"{path.stem:20} {'ratio':16} {rates['servicegraph'] / rates['rdflib-endpoint']:7.1f}x")
+            for name in OURS:
+                print(f"{case.name:20} {'ratio ' + name.split()[-1]:22} {rates[name] / rates[PEER]:7.1f}x")
     return 0
 
 

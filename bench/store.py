@@ -1,7 +1,8 @@
 """rdflib's in-memory SPARQL engine against pyoxigraph on the project's own queries.
 
-Each engine answers each query of bench/queries/ over the seed graph and serialises the
-result (SPARQL JSON, or Turtle for DESCRIBE), as the endpoint must. Prints the median
+Each engine answers the shipped named queries of bench/workload.py over the seed graph,
+parameters bound as the API binds them (rdflib: initBindings), and serialises the result
+(SPARQL JSON, or Turtle for a graph), as the endpoint must. Prints the median
 and p99 time per query and the ratio, measured side by side in one run.
 
     .venv/bin/python bench/store.py [--repeat 30]
@@ -22,37 +23,33 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.workload import CASES, Case  # noqa: E402
 from graph.build import build_graph  # noqa: E402
-from graph.store import OxigraphStore, QueryRequest, snapshot_from_graph  # noqa: E402
+from graph.store import OxigraphStore, snapshot_from_graph  # noqa: E402
 from loaders.catalogue import read_catalogue  # noqa: E402
 
-QUERIES = sorted((ROOT / "bench" / "queries").glob("*.rq"))
 SEED = ROOT / "data" / "dianjiang-township-services.txt"
 
 
-def media_type(query: str) -> str:
-    return "text/turtle" if "DESCRIBE" in query else "application/sparql-results+json"
-
-
-def rdflib_runner(graph) -> Callable[[str], int]:
-    def run(query: str) -> int:
-        result = graph.query(query)
+def rdflib_runner(graph) -> Callable[[Case], int]:
+    def run(case: Case) -> int:
+        result = graph.query(case.text, initBindings=case.bindings)
         body = result.serialize(format="turtle" if result.type in ("CONSTRUCT", "DESCRIBE") else "json")
         return len(body)
 
     return run
 
 
-def oxigraph_runner(store: OxigraphStore) -> Callable[[str], int]:
-    return lambda query: len(store.execute(QueryRequest(query, media_type(query))).body)
+def oxigraph_runner(store: OxigraphStore) -> Callable[[Case], int]:
+    return lambda case: len(store.execute(case.request()).body)
 
 
-def timings(run: Callable[[str], int], query: str, repeat: int) -> tuple[list[float], int]:
-    size = run(query)  # warm up, and the result size
+def timings(run: Callable[[Case], int], case: Case, repeat: int) -> tuple[list[float], int]:
+    size = run(case)  # warm up, and the result size
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        run(query)
+        run(case)
         samples.append((time.perf_counter() - started) * 1000)
     return sorted(samples), size
 
@@ -73,15 +70,14 @@ def main() -> int:
         }
         print(f"seed: {len(graph)} triples; {args.repeat} runs per query and engine; ms per query")
         print(f"{'query':24} {'engine':16} {'p50':>8} {'p99':>8} {'bytes':>8} {'rdflib/this p50':>16}")
-        for path in QUERIES:
-            query = path.read_text(encoding="utf-8")
+        for case in CASES:
             base = None
             for name, run in engines.items():
-                samples, size = timings(run, query, args.repeat)
+                samples, size = timings(run, case, args.repeat)
                 p50 = statistics.median(samples)
                 p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
                 base = base or p50
-                print(f"{path.stem:24} {name:16} {p50:8.2f} {p99:8.2f} {size:8d} {base / p50:15.1f}x")
+                print(f"{case.name:24} {name:16} {p50:8.2f} {p99:8.2f} {size:8d} {base / p50:15.1f}x")
     return 0
 
 
