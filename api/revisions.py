@@ -202,7 +202,7 @@ async def upload_revision(request: Request, name: str | None = None) -> JSONResp
     body_json = {
         "revision": outcome.meta.to_json(),
         "current": outcome.snapshot is not None,
-        "report": outcome.report.to_json(),
+        "report": outcome.report_json,
         "changes": outcome.changes.to_json() if outcome.changes else None,
     }
     if outcome.snapshot is None:

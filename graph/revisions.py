@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from graph.build import build_graph
-from graph.diff import ChangeSet, change_set_graph, diff_catalogues
+from graph.diff import ChangeSet, change_set_graph, diff_catalogues, mark_new
 from graph.namespaces import DCAT, PROV, RDF, SG, base_iri
 from graph.store import Snapshot, Statistics, to_oxigraph, write_snapshot
 from graph.validate import SEVERITIES, Report, validate
@@ -91,6 +91,7 @@ class Outcome:
 
     meta: RevisionMeta
     report: Report
+    report_json: dict[str, Any]  # as saved: with "new" on each result when there is a parent
     changes: ChangeSet | None  # from the parent, when there is one
     snapshot: Snapshot | None
 
@@ -234,20 +235,23 @@ class RevisionStore:
             counts={s: report.count(s) for s in SEVERITIES},
             generation=generation if report.conforms else None,
         )  # fmt: skip
+        report_json = report.to_json()
+        if parent is not None:
+            report_json = mark_new(report_json, self.report_json(parent), parent)
         snapshot = None
         if report.conforms:
             snapshot = self._write_generation(generation, self._quads(graph, changes, meta))
-        self._save_revision(meta, data, report)
+        self._save_revision(meta, data, report_json, report.to_turtle())
         if snapshot is not None:
             self._flip(generation, revision_id)
-        return Outcome(meta, report, changes, snapshot)
+        return Outcome(meta, report, report_json, changes, snapshot)
 
-    def _save_revision(self, meta: RevisionMeta, data: bytes, report: Report) -> None:
+    def _save_revision(self, meta: RevisionMeta, data: bytes, report_json: dict[str, Any], turtle: str) -> None:
         final = self.directory / "revisions" / meta.id
         staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{meta.id}."))
         (staging / "source").write_bytes(data)
-        (staging / "report.json").write_bytes(_json_bytes(report.to_json()))
-        (staging / "report.ttl").write_text(report.to_turtle(), encoding="utf-8")
+        (staging / "report.json").write_bytes(_json_bytes(report_json))
+        (staging / "report.ttl").write_text(turtle, encoding="utf-8")
         (staging / "meta.json").write_bytes(_json_bytes(meta.to_json()))
         os.replace(staging, final)
 

@@ -91,6 +91,12 @@ def test_a_violation_is_rejected_with_its_report(history) -> None:
     assert violation["shape"] == "sgs:DuplicateNumberShape" and violation["path"] == "sg:number"
     assert violation["message"]["zh"] and violation["message"]["en"]
     assert "sh:ValidationReport" in store.report_turtle(rejected.meta.id)
+    # marked against the parent: the Violations are new, the seed's warnings were there
+    results = [r for g in report["items"] for r in g["results"]]
+    assert report["against"]["revision"] == outcomes["removed"].meta.id
+    assert all(r["new"] for r in results if r["severity"] == "Violation")
+    assert report["against"]["new"] == sum(r["new"] for r in results) < len(results)
+    assert report["against"]["already_there"] == len(results) - report["against"]["new"] > 40
     assert rejected.changes.renumbered[0].old_number == 12  # diffed against the current revision
 
 
