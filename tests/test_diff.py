@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
 
 import seed_variants as v
 from graph.build import build_graph
 from graph.diff import change_set_graph, compare_reports, diff_catalogues, to_text
 from graph.namespaces import DEFAULT_BASE, SG
 from graph.store import to_oxigraph
-from graph.validate import validate
+from graph.validate import SGS, validate
 from loaders.catalogue import parse_catalogue
 from servicegraph.cli import main
 
@@ -162,3 +163,26 @@ def test_cli_diff_unknown_revision(tmp_path: Path, seed_path: Path, spec: str, c
     RevisionStore(tmp_path / "data")
     assert main(["diff", spec, str(seed_path), "--data-dir", str(tmp_path / "data")]) == 2
     assert "no revision" in capsys.readouterr().err
+
+
+def test_cli_validate_against_marks_new_results(seed_path: Path, seed_catalogue, tmp_path: Path, capsys) -> None:
+    new = tmp_path / "dup.txt"
+    new.write_bytes(v.renumbered(seed_path, seed_catalogue, 12, 11))
+    assert main(["validate", str(new), "--against", str(seed_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == f"against {seed_path}: 3 new [new], {len(validate(build_graph(seed_catalogue)).results)} already there"
+    marked = [line for line in lines if line.startswith("  [new] ")]
+    assert len(marked) == 3 and all(f"{new}:" in line for line in marked)
+    assert sum("Violation" in line for line in marked) == 2
+
+    assert main(["validate", str(new), "--against", str(seed_path), "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    flagged = [(g["item"], r["severity"]) for g in doc["items"] for r in g["results"] if r["new"]]
+    assert flagged == [(11, "Violation"), (11, "Violation"), (13, "Warning")]
+    assert doc["against"]["new"] == 3
+
+    assert main(["validate", str(new), "--against", str(seed_path), "--format", "turtle"]) == 1
+    report = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    marks = [m.toPython() for m in report.objects(None, SGS.new)]
+    assert sorted(marks) == [False] * (len(marks) - 3) + [True] * 3
+    assert len(marks) == len(set(report.subjects(RDF.type, SH.ValidationResult)))

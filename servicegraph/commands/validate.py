@@ -7,9 +7,11 @@ Exit status: 0 when there is no Violation (warnings allowed), 1 when there is on
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from graph.build import build_graph
+from graph.diff import mark_new, new_by_result, report_turtle_against
 from graph.namespaces import base_iri
 from graph.validate import SEVERITIES, Report, Result, validate
 from loaders.catalogue import read_catalogue
@@ -24,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text: results grouped by item, to read; json or turtle: the machine report",
     )  # fmt: skip
     parser.add_argument("--base", help="base IRI of data IRIs (default: $SERVICEGRAPH_BASE)")
+    parser.add_argument(
+        "--against", metavar="OLD",
+        help="an older revision (file): mark each result new in this revision or already there",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,22 +40,34 @@ def run(args: argparse.Namespace) -> int:
         return 2
     catalogue = read_catalogue(args.file)
     report = validate(build_graph(catalogue, base=base))
-    if args.format == "json":
+    old = validate(build_graph(read_catalogue(args.against), base=base)) if args.against else None
+    new = new_by_result(old, report) if old is not None else None
+    if old is not None and args.format == "json":
+        doc = mark_new(report.to_json(), old.to_json(), args.against)
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    elif new is not None and args.format == "turtle":
+        sys.stdout.write(report_turtle_against(report, new))
+    elif args.format == "json":
         sys.stdout.write(report.to_json_text() + "\n")
     elif args.format == "turtle":
         sys.stdout.write(report.to_turtle())
     else:
-        sys.stdout.write(_text(report, args.file, len(catalogue.items)))
+        sys.stdout.write(_text(report, args.file, len(catalogue.items), new, args.against))
     return 0 if report.conforms else 1
 
 
-def _text(report: Report, source: str, item_count: int) -> str:
+def _text(report: Report, source: str, item_count: int, new: dict[int, bool] | None = None,
+          against: str | None = None) -> str:
     counts = ", ".join(f"{report.count(s)} {s}" for s in SEVERITIES)
     out = [f"{source}: {item_count} items checked: {counts}"]
+    if new is not None:
+        out.append(f"against {against}: {sum(new.values())} new [new], {len(new) - sum(new.values())} already there")
     for item, results in report.by_item().items():
         out.append("")
         out.append(f"item {item} (第{item}项)" if item is not None else "catalogue-wide (全目录)")
-        out.extend(_line(result, source) for result in results)
+        for result in results:
+            line = _line(result, source)
+            out.append("  [new] " + line[2:] if new is not None and new[id(result)] else line)
     return "\n".join(out) + "\n"
 
 
