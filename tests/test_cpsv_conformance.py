@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, SH
 from graph import namespaces as ns
 from graph.namespaces import CPSV, CV, DCTERMS, ELI, FOAF, SKOS
 
-OFFICIAL = Path("/work/shared/standards/cpsv-ap-3.2.0-SHACL.ttl")
+OFFICIAL = Path(__file__).resolve().parent.parent / "shapes" / "official" / "cpsv-ap-3.2.0-SHACL.ttl"
 USED_CLASSES = {
     CPSV.PublicService, CV.Participation, CPSV.Rule, CV.PublicOrganisation, FOAF.Agent,
     CV.Channel, ELI.LegalResource, SKOS.Concept, DCTERMS.Location, ns.DCAT.Dataset,
