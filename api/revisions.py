@@ -29,6 +29,8 @@ from graph.revisions import Outcome, RevisionExists, RevisionStore, UnknownRevis
 from loaders.errors import CatalogueError
 
 DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+DIFFS_KEPT = 32
+"""Change sets kept in memory (revisions never change, so a kept diff stays right)."""
 
 router = APIRouter(prefix="/api/revisions", tags=["revisions"])
 
@@ -116,6 +118,8 @@ async def get_diff(request: Request, old: str, new: str, format: str = "json") -
     changes = revisions.diffs.get((a, b))
     if changes is None:
         changes = await asyncio.to_thread(_diff, revisions.store, a, b)
+        if len(revisions.diffs) >= DIFFS_KEPT:
+            revisions.diffs.pop(next(iter(revisions.diffs)))
         revisions.diffs[(a, b)] = changes
     if format == "text":
         return PlainTextResponse(to_text(changes))
@@ -191,14 +195,13 @@ async def upload_revision(request: Request, name: str | None = None) -> JSONResp
     data, source = await _catalogue_bytes(request, body, name)
     async with revisions.lock:
         try:
-            outcome = await asyncio.to_thread(revisions.store.add, data, source)
+            # Shielded: a client that goes away must not leave the pointer flipped but unpublished.
+            outcome = await asyncio.shield(_add(request.app, revisions, data, source))
         except CatalogueError as exc:
             error = {"error": "not a catalogue", "file": exc.source, "line": exc.line, "message": exc.message}
             return JSONResponse(error, status_code=422)
         except RevisionExists as exc:
             return JSONResponse({"error": str(exc), "revision": exc.meta.to_json()}, status_code=409)
-        if outcome.snapshot is not None:
-            await _publish(request.app, revisions, outcome)
     body_json = {
         "revision": outcome.meta.to_json(),
         "current": outcome.snapshot is not None,
@@ -208,6 +211,14 @@ async def upload_revision(request: Request, name: str | None = None) -> JSONResp
     if outcome.snapshot is None:
         return JSONResponse(body_json, status_code=422)
     return JSONResponse(body_json, status_code=201, headers={"Location": f"/api/revisions/{outcome.meta.id}"})
+
+
+async def _add(app: FastAPI, revisions: Revisions, data: bytes, source: str) -> Outcome:
+    """Add the revision (in a thread) and, when accepted, publish it."""
+    outcome = await asyncio.to_thread(revisions.store.add, data, source)
+    if outcome.snapshot is not None:
+        await _publish(app, revisions, outcome)
+    return outcome
 
 
 async def _publish(app: FastAPI, revisions: Revisions, outcome: Outcome) -> None:
