@@ -149,6 +149,10 @@ def test_cli_diff_text_json_and_errors(seed_path: Path, seed_catalogue, tmp_path
     assert main(["diff", str(seed_path), str(new), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"]["removed"] == 1 and doc["items"][0]["old_number"] == 5
+    assert main(["diff", str(seed_path), str(new), "--format", "turtle"]) == 0
+    rdf = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    (change,) = rdf.subjects(RDF.type, SG.ServiceRemoved)
+    assert rdf.value(change, SG.oldNumber).toPython() == 5
     half = tmp_path / "half.txt"
     half.write_bytes(v.cut_in_half(seed_path))
     assert main(["diff", str(seed_path), str(half)]) == 2
