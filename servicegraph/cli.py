@@ -10,23 +10,18 @@ import argparse
 import importlib
 import sys
 
+import servicegraph
 from loaders.errors import CatalogueError
 
 COMMANDS = ("parse", "build", "validate", "statutes", "serve", "diff")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="servicegraph", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="servicegraph", description=servicegraph.__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     modules = {}
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"servicegraph.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"servicegraph.commands.{name}":
-                raise
-            continue  # a command not written yet
-        modules[name] = module
+        module = modules[name] = importlib.import_module(f"servicegraph.commands.{name}")
         module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
     args = parser.parse_args(argv)
     try:
