@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from functools import lru_cache
 
 RESULTS_TYPES: tuple[str, ...] = (
     "application/sparql-results+json",
@@ -59,7 +59,8 @@ def _candidates(name: str) -> tuple[str, ...]:
     return _ALIASES.get(name, ())
 
 
-def choose(offered: Sequence[str], accept: str | None, format: str | None = None) -> str | None:
+@lru_cache(maxsize=512)  # clients send the same few headers again and again
+def choose(offered: tuple[str, ...], accept: str | None, format: str | None = None) -> str | None:
     """The media type to answer with, or None when nothing offered is acceptable (406).
 
     `format` (a name such as `csv`, or a media type; several may be given separated by

@@ -10,6 +10,7 @@ the store: the embedded engine never fetches it.)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -58,12 +59,14 @@ def _decode_escape(match: re.Match[str]) -> str:
     return chr(code) if code <= 0x10FFFF else match.group()
 
 
+@lru_cache(maxsize=1024)  # clients repeat their queries: tokenising is most of the check
 def check_query(query: str) -> QueryForm:
     """The query's form, or `QueryRefused` for an update, SERVICE, or no query form."""
     words = keywords(query)
     # SPARQL allows \u escapes anywhere; engines differ on where they decode them,
     # so a word refused in either reading is refused.
-    decoded = keywords(_CODEPOINT_ESCAPE.sub(_decode_escape, query))
+    unescaped = _CODEPOINT_ESCAPE.sub(_decode_escape, query)
+    decoded = keywords(unescaped) if unescaped != query else words
     _refuse_operations(set(words) | set(decoded))
     for word in words:
         if word in FORMS:
