@@ -34,7 +34,17 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status, size = 500, 0
+        status, size, logged = 500, 0, False
+
+        def log() -> None:
+            nonlocal logged
+            logged = True
+            target = scope["path"]
+            if scope["query_string"]:
+                target += "?" + scope["query_string"].decode("latin-1")[:200]
+            client = scope["client"][0] if scope.get("client") else "-"
+            elapsed = (time.perf_counter() - started) * 1000
+            access_log.info('%s "%s %s" %d %dB %.1fms', client, scope["method"], target, status, size, elapsed)
 
         async def record(message: Message) -> None:
             nonlocal status, size
@@ -42,17 +52,15 @@ class AccessLog:
                 status = message["status"]
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    log()  # before the last bytes go: the line exists once the client has the answer
             await send(message)
 
         try:
             await self.app(scope, receive, record)
         finally:
-            target = scope["path"]
-            if scope["query_string"]:
-                target += "?" + scope["query_string"].decode("latin-1")[:200]
-            client = scope["client"][0] if scope.get("client") else "-"
-            elapsed = (time.perf_counter() - started) * 1000
-            access_log.info('%s "%s %s" %d %dB %.1fms', client, scope["method"], target, status, size, elapsed)
+            if not logged:
+                log()
 
 
 def engine_of(request: Request) -> QueryEngine:
