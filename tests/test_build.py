@@ -217,6 +217,14 @@ def test_building_twice_gives_the_same_graph(catalogue: Catalogue, graph: Graph)
     assert set(build_graph(catalogue, BASE)) == set(graph)
 
 
+def test_every_triple_is_in_the_revision_graph_and_nowhere_else(graph: Graph) -> None:
+    [context] = graph.store.contexts()
+    assert context.identifier == graph.identifier
+    assert len(graph) == len(graph.store) == sum(1 for _ in graph.store.triples((None, None, None), context=None))
+    # the fill skips Graph.addN's term checks: every node must still be an RDF term
+    assert Graph().parse(data=graph.serialize(format="nt"), format="nt").isomorphic(graph)
+
+
 def test_conforms_to_the_official_cpsv_ap_shapes(graph: Graph) -> None:
     conforms, _, text = validate(graph, shacl_graph=Graph().parse(SHAPES))
     assert conforms, text
