@@ -122,6 +122,7 @@ def main() -> int:
         urls[PEER] = stack.enter_context(server(command, f"http://127.0.0.1:{port}/"))
         print(f"seed dump {dump.stat().st_size} bytes; {args.clients} clients, {args.seconds:g} s per server and query")
         print(f"{'query':20} {'server':22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9}")
+        headline = []
         for case in CASES:
             query = case.inlined()
             counts = {name: rows(url, query) for name, url in urls.items()}
@@ -135,6 +136,8 @@ def main() -> int:
                       f"{percentile(samples, 0.99):8.2f} {len(samples):9d}")
             for name in OURS:
                 print(f"{case.name:20} {'ratio ' + name.split()[-1]:22} {rates[name] / rates[PEER]:7.1f}x")
+            headline.append(f"{case.name} {rates['servicegraph uncached'] / rates[PEER]:.1f}x")
+        print(f"headline, req/s of servicegraph with its cache off / {PEER}: {', '.join(headline)}")
     return 0
 
 
