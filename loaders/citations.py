@@ -66,6 +66,7 @@ _HEADING = re.compile(
 )
 _HEADING_TEXT_MAX = 40
 _HEADING_STOP = re.compile(r"[。；;\n]")
+_HEADING_TEXT_END = re.compile(r"[。；;，,\n]")
 _BREADCRUMB = re.compile(rf"[^。；;\n]{{0,{_HEADING_TEXT_MAX}}}……{_SP}*\n")  # 三、应用管理 ……⏎
 _POLICY_BELOW: dict[str, ProvisionKind] = {"节": "目", "目": "点"}
 _LINE_START = re.compile(r"^", re.M)
@@ -352,12 +353,26 @@ def _policy_path(text: str, pos: int, previous: Path) -> _Locator | None:
         if n is None or (steps and DEPTH[kind] <= DEPTH[steps[-1][0]]):
             break
         steps.append((kind, n))
-        end = m.end()
+        end = _past_repeat(text, m)
         m = _next_heading(text, end)
     if not steps:
         return None
     head = tuple(step for step in previous if DEPTH[step[0]] < DEPTH[steps[0][0]])
     return _Locator(head + tuple(steps), pos, end, "policy")
+
+
+def _past_repeat(text: str, m: re.Match[str]) -> int:
+    """Where to look for the heading's sub-point: past a heading printed twice in a row
+    (五、加强…指导，五、加强…指导。(二)…), its full stop included; else right after `m`."""
+    stop = _HEADING_TEXT_END.search(text, m.end(), m.end() + _HEADING_TEXT_MAX)
+    if stop is None or stop.start() == m.end():
+        return m.end()
+    heading = text[m.start() : stop.start()]
+    again = _HSPACES.match(text, stop.end()).end()
+    if not text.startswith(heading, again):
+        return m.end()
+    after = again + len(heading)
+    return after + 1 if text.startswith(("。", "；", ";"), after) else after
 
 
 def _next_heading(text: str, pos: int) -> re.Match[str] | None:

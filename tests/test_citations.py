@@ -175,6 +175,13 @@ def test_elided_heading_is_a_breadcrumb_to_its_subpoints(cell: Cell) -> None:
     assert cits[0].quote.startswith("挂失：挂失分为口头挂失和书面挂失。")
 
 
+def test_heading_printed_twice_keeps_its_subpoint(cell: Cell) -> None:
+    c = cell(1320, 1322)[0]  # item 64: ：五、加强…的指导，五、加强…的指导。(二)建立医疗服务价格公示…
+    assert c.provision == (("节", 5), ("目", 2))
+    assert c.provision_text.endswith("的指导。(二)")
+    assert c.quote.startswith("建立医疗服务价格公示、费用清单制度。")
+
+
 def test_subpoints_of_a_quoted_section_are_wording(cell: Cell) -> None:
     [c] = cell(858, 874)  # item 42: 三、认定程序。 ⏎⏎ (一)申请。… (二)初审。…
     assert c.provision == (("节", 3),)
