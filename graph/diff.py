@@ -31,7 +31,7 @@ from graph.iris import Minter, key, service_keys
 from graph.namespaces import DCTERMS as DCT, PREFIXES, RDF, SG
 from graph.statutes import identify, provision_label
 from graph.validate import SGS, Report
-from graph.validate import _path_text as path_text  # how Result.path was written
+from graph.validate import path_text  # how Result.path was written
 from loaders.records import LEVELS, Catalogue, Item
 
 SIMILARITY = 0.6

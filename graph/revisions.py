@@ -20,12 +20,14 @@ touches a snapshot. Reopening the directory opens the generation `current` names
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -215,6 +217,20 @@ class RevisionStore:
         the same bytes were loaded before.
         """
         catalogue = parse_catalogue(data, source)
+        with self._writer_lock():
+            return self._add(catalogue, data, source, loaded)
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        """Exclusive across processes: two writers would both take the next generation."""
+        with open(self.directory / "lock", "wb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RevisionError(f"another process is adding a revision to {self.directory}") from None
+            yield
+
+    def _add(self, catalogue: Catalogue, data: bytes, source: str, loaded: datetime | None) -> Outcome:
         revision_id = catalogue.sha256[:12]
         if (self.directory / "revisions" / revision_id / "meta.json").exists():
             raise RevisionExists(self.get(revision_id))

@@ -152,7 +152,7 @@ def _result(data: Graph, shapes: Graph, report: Graph, node: Node) -> Result:
         line=_line(data, focus, service),
         shape=shape,
         constraint=constraint,
-        path=None if path is None else _path_text(report, path),
+        path=None if path is None else path_text(report, path),
         value=value,
         value_item=_number(data, value),
         message_zh=zh,
@@ -218,19 +218,19 @@ def _messages(shapes: Graph, constraint: Node, shape: Node) -> tuple[str, str]:
     return "", ""
 
 
-def _path_text(graph: Graph, path: Node) -> str:
+def path_text(graph: Graph, path: Node) -> str:
     """A SHACL path as SPARQL property path text, with prefixed names."""
     if isinstance(path, URIRef):
         return _short(path)
     if (inverse := graph.value(path, SH.inversePath)) is not None:
-        return "^" + _path_text(graph, inverse)
+        return "^" + path_text(graph, inverse)
     if (alternatives := graph.value(path, SH.alternativePath)) is not None:
-        return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
+        return "(" + "|".join(path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
     for operator, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         if (inner := graph.value(path, operator)) is not None:
-            return "(" + _path_text(graph, inner) + ")" + suffix
+            return "(" + path_text(graph, inner) + ")" + suffix
     if isinstance(path, BNode) and (path, RDF.first, None) in graph:
-        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
+        return "/".join(path_text(graph, p) for p in Collection(graph, path))
     return path.n3()
 
 

@@ -192,3 +192,15 @@ def test_open_store_refuses_a_file_with_a_violation(tmp_path: Path, seed_path: P
     store = open_store(tmp_path / "data", seed_path)
     assert store.get("current").source == seed_path.name
     assert open_store(tmp_path / "data", seed_path).current_id() == store.current_id()  # already there
+
+
+def test_a_second_writer_is_refused_while_one_adds(tmp_path, seed_path):
+    import fcntl
+
+    store = RevisionStore(tmp_path)
+    with open(tmp_path / "lock", "wb") as other:  # another process holding the writer lock
+        fcntl.flock(other, fcntl.LOCK_EX)
+        with pytest.raises(RevisionError, match="another process"):
+            store.add(seed_path.read_bytes(), "seed.txt")
+    assert store.current_id() is None and store.revisions() == []
+    assert store.add(seed_path.read_bytes(), "seed.txt").meta.status == "accepted"
