@@ -154,11 +154,23 @@ class _LimitedBuffer:
         return b"".join(self.parts)
 
 
-class OxigraphStore:
-    """The embedded store: a pyoxigraph `Store`, serialising within a byte limit."""
+_MAY_READ_NAMED_GRAPHS = re.compile(r"\b(?:GRAPH|FROM)\b|\\[uU]", re.IGNORECASE)
+"""A query without these words (nor a \\u escape that could spell them) reads only the
+default graph: named graphs are reached through GRAPH patterns and FROM (NAMED) alone."""
 
-    def __init__(self, store: ox.Store, max_result_bytes: int) -> None:
+
+class OxigraphStore:
+    """The embedded store: a pyoxigraph `Store`, serialising within a byte limit.
+
+    `default_graph`, when given, is a store holding only `store`'s default graph, and
+    answers the queries that cannot reach a named graph: pyoxigraph's in-memory store
+    slows down on default-graph patterns as named graphs are added (the flagship query
+    takes 1.2 ms on the seed alone, 1.5 ms with its revision graph, 5 ms with three more).
+    """
+
+    def __init__(self, store: ox.Store, max_result_bytes: int, default_graph: ox.Store | None = None) -> None:
         self._store = store
+        self._default_graph = default_graph
         self._max_result_bytes = max_result_bytes
 
     @classmethod
@@ -169,11 +181,25 @@ class OxigraphStore:
             return cls(on_disk, max_result_bytes)
         memory = ox.Store()
         memory.bulk_extend(on_disk)
-        return cls(memory, max_result_bytes)
+        default_graph = None
+        if snapshot.statistics.graphs:
+            default_graph = ox.Store()
+            default_graph.bulk_extend(on_disk.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return cls(memory, max_result_bytes, default_graph)
+
+    def _store_for(self, request: QueryRequest) -> ox.Store:
+        if (
+            self._default_graph is not None
+            and request.default_graphs is None
+            and request.named_graphs is None
+            and not _MAY_READ_NAMED_GRAPHS.search(request.query)
+        ):
+            return self._default_graph
+        return self._store
 
     def execute(self, request: QueryRequest) -> QueryResult:
         try:
-            results = self._store.query(
+            results = self._store_for(request).query(
                 request.query,
                 default_graph=_graph_list(request.default_graphs),
                 named_graphs=_graph_list(request.named_graphs),

@@ -74,6 +74,21 @@ def test_dataset_parameters_replace_from(tmp_path: Path) -> None:
         rows(store, query, default_graphs=("not an iri",))
 
 
+@pytest.mark.parametrize("in_memory", [False, True])
+def test_named_graphs_answer_alike_in_memory_with_a_default_graph_copy(tmp_path: Path, in_memory: bool) -> None:
+    dataset = Dataset()
+    dataset.add((EX.d, EX.p, EX.e))  # the default graph
+    dataset.graph(EX.g1).add((EX.a, EX.p, EX.b))
+    snapshot = snapshot_from_graph(tmp_path / "s", 1, dataset)
+    store = OxigraphStore.open_snapshot(snapshot, 1 << 20, in_memory=in_memory)
+    assert rows(store, "SELECT ?s { ?s ?p ?o }") == [{"s": str(EX.d)}]
+    assert rows(store, "SELECT ?s { graph ?g { ?s ?p ?o } }") == [{"s": str(EX.a)}]
+    assert rows(store, 'SELECT ?s { ?s ?p ?o FILTER(?o != "graph") }') == [{"s": str(EX.d)}]  # the full store
+    assert rows(store, f"SELECT ?s FROM <{EX.g1}> {{ ?s ?p ?o }}") == [{"s": str(EX.a)}]
+    assert rows(store, "SELECT ?s { ?s ?p ?o }", default_graphs=(str(EX.g1),)) == [{"s": str(EX.a)}]
+    assert rows(store, "SELECT ?s { GRAPH ?g { ?s ?p ?o } }", default_graphs=(), named_graphs=()) == []
+
+
 def test_errors_and_the_size_limit(tmp_path: Path, revision_graph: Graph) -> None:
     snapshot = snapshot_from_graph(tmp_path / "s", 1, revision_graph)
     with pytest.raises(QuerySyntaxError, match="1:"):
