@@ -23,7 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in COMMANDS:
         module = modules[name] = importlib.import_module(f"servicegraph.commands.{name}")
         module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (status 2) or --help (0): returned, like any status
+        return int(exc.code or 0)
     try:
         return modules[args.command].run(args)
     except CatalogueError as exc:

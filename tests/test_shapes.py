@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from graph.namespaces import CPSV, CV, DCTERMS, PROV, SG
+from graph.namespaces import CPSV, CV, DCTERMS, SG
 from graph.validate import SGS, load_shapes, validate
 
 B = "https://servicegraph.example/"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from graph.build import build_graph
 from graph.export import write_all
-from graph.namespaces import DEFAULT_BASE, base_iri
+from graph.namespaces import base_iri
+from servicegraph.commands import add_base_argument
 from loaders.catalogue import read_catalogue
 
 HELP = "build the RDF graph of a catalogue and write it (Turtle, N-Triples, JSON-LD, VoID/DCAT)"
@@ -18,17 +19,11 @@ HELP = "build the RDF graph of a catalogue and write it (Turtle, N-Triples, JSON
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="catalogue text file")
     parser.add_argument("-o", "--output", required=True, type=Path, help="directory to write into")
-    parser.add_argument(
-        "--base", help=f"base IRI of minted IRIs (default: $SERVICEGRAPH_BASE or {DEFAULT_BASE})"
-    )
+    add_base_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        base = base_iri(args.base)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    base = base_iri(args.base)
     catalogue = read_catalogue(args.file)
     generated = datetime.now(UTC).replace(microsecond=0)
     graph = build_graph(catalogue, base, generated)

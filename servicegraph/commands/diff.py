@@ -13,6 +13,7 @@ from pathlib import Path
 
 from graph.diff import change_set_graph, diff_catalogues, to_text
 from graph.namespaces import base_iri
+from servicegraph.commands import add_base_argument
 from graph.revisions import RevisionError, RevisionStore
 from loaders.catalogue import read_catalogue
 from loaders.records import Catalogue
@@ -28,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text: changes grouped by item, to read; json; turtle: the change set as RDF",
     )  # fmt: skip
     parser.add_argument("--data-dir", type=Path, help="revision store to look revision ids up in")
-    parser.add_argument("--base", help="base IRI of data IRIs (default: the store's, else $SERVICEGRAPH_BASE)")
+    add_base_argument(parser, default="the store's")
 
 
 def _load(spec: str, store: RevisionStore | None) -> Catalogue:

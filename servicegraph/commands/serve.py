@@ -7,10 +7,13 @@ import logging
 import os
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from api.cache import DEFAULT_CACHE_BYTES
+from graph.namespaces import DEFAULT_BASE, base_iri
 from graph.store import DUMP_FORMATS, Snapshot, snapshot_from_dump, snapshot_from_graph
+from servicegraph.commands import add_base_argument
 
 HELP = "serve a catalogue (built on the fly) or an RDF dump over SPARQL 1.1 at /sparql"
 
@@ -38,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-upload-bytes", type=int, default=8 * 1024 * 1024, help="size limit of one upload (default 8 MiB)"
     )
+    add_base_argument(parser)
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
@@ -58,45 +62,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_snapshot(source: Path, directory: Path) -> Snapshot:
+def load_snapshot(source: Path, directory: Path, base: str = DEFAULT_BASE) -> Snapshot:
     """A snapshot of `source` in `directory`: an RDF dump as is, a catalogue built first."""
     if source.suffix.lower() in DUMP_FORMATS:
         return snapshot_from_dump(directory, 1, source)
     from graph.build import build_graph
     from loaders.catalogue import read_catalogue
 
-    return snapshot_from_graph(directory, 1, build_graph(read_catalogue(source)))
+    return snapshot_from_graph(directory, 1, build_graph(read_catalogue(source), base))
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from api.app import create_app
-    from api.cache import cached
-    from api.worker import WorkerPool
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    if args.data_dir is not None:
-        return _serve_revisions(args)
-    if args.source is None:
-        print("error: give a catalogue file or an RDF dump, or --data-dir", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory(prefix="servicegraph-") as state:
-        snapshot = load_snapshot(args.source, Path(state) / "generation-1")
-        pool = WorkerPool(
-            snapshot, size=args.workers, timeout=args.timeout, max_result_bytes=args.max_result_bytes
-        )
-        stats = snapshot.statistics
-        logging.getLogger("servicegraph.serve").info(
-            "serving %s: %d triples, %d named graphs", args.source, stats.triples, len(stats.graphs)
-        )
-        app = create_app(cached(pool, args.cache_bytes))
-        uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
-    return 0
-
-
-def _serve_revisions(args: argparse.Namespace) -> int:
-    """Serve the revision store in --data-dir (adding FILE first, when given)."""
     import uvicorn
 
     from api import revisions
@@ -105,21 +81,34 @@ def _serve_revisions(args: argparse.Namespace) -> int:
     from api.worker import WorkerPool
     from graph.revisions import RevisionError, open_store
 
-    try:
-        store = open_store(args.data_dir, args.source)
-    except RevisionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    pool = WorkerPool(
-        store.current_snapshot(), size=args.workers, timeout=args.timeout, max_result_bytes=args.max_result_bytes
-    )
-    app = create_app(cached(pool, args.cache_bytes), routers=[revisions.router])
-    revisions.attach(
-        app, store, token=args.upload_token, max_upload_bytes=args.max_upload_bytes, grace=args.timeout + 5
-    )
-    logging.getLogger("servicegraph.serve").info(
-        "serving %s: current revision %s, %d revisions; uploads %s",
-        args.data_dir, store.current_id(), len(store.revisions()), "enabled" if args.upload_token else "disabled",
-    )
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    log = logging.getLogger("servicegraph.serve")
+    with ExitStack() as stack:
+        if args.data_dir is not None:
+            try:
+                store = open_store(args.data_dir, args.source, args.base)
+            except RevisionError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            snapshot, routers = store.current_snapshot(), [revisions.router]
+            log.info(
+                "serving %s: current revision %s, %d revisions; uploads %s", args.data_dir, store.current_id(),
+                len(store.revisions()), "enabled" if args.upload_token else "disabled",
+            )  # fmt: skip
+        elif args.source is not None:
+            state = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="servicegraph-")))
+            snapshot, routers = load_snapshot(args.source, state / "generation-1", base_iri(args.base)), []
+            stats = snapshot.statistics
+            log.info("serving %s: %d triples, %d named graphs", args.source, stats.triples, len(stats.graphs))
+        else:
+            print("error: give a catalogue file or an RDF dump, or --data-dir", file=sys.stderr)
+            return 2
+        pool = WorkerPool(snapshot, size=args.workers, timeout=args.timeout, max_result_bytes=args.max_result_bytes)
+        app = create_app(cached(pool, args.cache_bytes), routers=routers)
+        app.state.base = base_iri(args.base)
+        if args.data_dir is not None:
+            revisions.attach(
+                app, store, token=args.upload_token, max_upload_bytes=args.max_upload_bytes, grace=args.timeout + 5
+            )
+        uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
     return 0

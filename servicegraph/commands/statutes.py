@@ -8,7 +8,8 @@ import sys
 
 from graph.build import document_iris
 from graph.iris import Minter
-from graph.namespaces import DEFAULT_BASE, base_iri
+from graph.namespaces import base_iri
+from servicegraph.commands import add_base_argument
 from graph.statutes import Document, identify
 from loaders.catalogue import read_catalogue
 
@@ -18,17 +19,11 @@ HELP = "list the legal documents a catalogue cites, with their variant titles an
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="catalogue text file")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--base", help=f"base IRI of document IRIs (default: $SERVICEGRAPH_BASE or {DEFAULT_BASE})"
-    )
+    add_base_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        base = base_iri(args.base)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    base = base_iri(args.base)
     catalogue = read_catalogue(args.file)
     statutes = identify(catalogue.items)
     iris = document_iris(statutes, Minter(base, catalogue.sha256))

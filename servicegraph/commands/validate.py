@@ -13,6 +13,7 @@ import sys
 from graph.build import build_graph
 from graph.diff import mark_new, new_by_result, report_turtle_against
 from graph.namespaces import base_iri
+from servicegraph.commands import add_base_argument
 from graph.validate import SEVERITIES, Report, Result, validate
 from loaders.catalogue import read_catalogue
 
@@ -25,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("text", "json", "turtle"), default="text",
         help="text: results grouped by item, to read; json or turtle: the machine report",
     )  # fmt: skip
-    parser.add_argument("--base", help="base IRI of data IRIs (default: $SERVICEGRAPH_BASE)")
+    add_base_argument(parser)
     parser.add_argument(
         "--against", metavar="OLD",
         help="an older revision (file): mark each result new in this revision or already there",
@@ -33,11 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        base = base_iri(args.base)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    base = base_iri(args.base)
     catalogue = read_catalogue(args.file)
     report = validate(build_graph(catalogue, base=base))
     old = validate(build_graph(read_catalogue(args.against), base=base)) if args.against else None
