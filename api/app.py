@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import linked_data, routes, service_description, sparql
+from api import index, linked_data, routes, service_description, sparql
 from api.query_guard import QueryRefused
 from graph.store import QueryEngine
 
@@ -90,6 +90,7 @@ def create_app(engine: QueryEngine, *, routers: Sequence[APIRouter] = ()) -> Fas
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
     )
     app.add_middleware(AccessLog)  # outermost: CORS preflights are logged too
+    app.include_router(index.router)
     app.include_router(sparql.router)
     app.include_router(service_description.router)
     app.include_router(routes.router)  # /api/: the named queries as JSON

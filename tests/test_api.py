@@ -191,3 +191,13 @@ def test_openapi_documents_stable_snake_case_fields(api: httpx.Client) -> None:
     fields = {f for schema in spec["components"]["schemas"].values() for f in schema.get("properties", {})}
     assert {"total", "service_numbers", "shared_provisions", "services_resting", "match_rank"} <= fields
     assert all(f == f.lower() and "-" not in f for f in fields)
+
+
+def test_front_page_links_resolve_and_browsers_get_html(api: httpx.Client) -> None:
+    links = api.get("/", headers={"Accept": "application/json"}).json()["links"]
+    assert {"/sparql", "/docs", "/api/queries"} <= {link["href"] for link in links}
+    for link in links:
+        assert api.get(link["href"]).status_code == 200, link["href"]
+    page = api.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<a href="/api/queries">' in page.text
