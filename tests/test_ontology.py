@@ -13,7 +13,7 @@ from graph.export import description
 from graph.namespaces import CPSV, CV, DEFAULT_BASE, ELI, SG
 
 ROOT = Path(__file__).resolve().parent.parent
-SHAPES = Path("/work/shared/standards/cpsv-ap-3.2.0-SHACL.ttl")
+SHAPES = ROOT / "shapes" / "official" / "cpsv-ap-3.2.0-SHACL.ttl"
 DEFINED = (DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD)
 """Standard vocabularies whose terms rdflib knows: a term must be one of them."""
 ELI_TERMS = {ELI[t] for t in ("LegalResource", "LegalResourceSubdivision", "is_part_of", "number",
@@ -78,6 +78,27 @@ def test_every_predicate_and_class_of_the_seed_graph_and_its_description_is_decl
         used = set(graph.predicates()) | set(graph.objects(None, RDF.type))
         undeclared = sorted(t for t in used if not declared(t, ontology, cpsv_ap_terms))
         assert undeclared == []
+
+
+def test_every_predicate_and_class_a_revision_store_serves_is_declared(
+    tmp_path: Path, seed_path: Path, seed_catalogue, ontology: Graph, cpsv_ap_terms: set[URIRef]
+) -> None:
+    """Metadata and change-set graphs included: two revisions, the second losing item 8."""
+    import pyoxigraph as ox
+
+    import seed_variants
+    from graph.revisions import RevisionStore
+
+    store = RevisionStore(tmp_path)
+    store.add(seed_path.read_bytes(), "seed.txt")
+    store.add(seed_variants.item_removed(seed_path, seed_catalogue, 8), "revised.txt")
+    served = ox.Store.read_only(str(store.current_snapshot().path))
+    rdf_type = ox.NamedNode(str(RDF.type))
+    used = {URIRef(q.predicate.value) for q in served} | {
+        URIRef(q.object.value) for q in served.quads_for_pattern(None, rdf_type, None)
+    }
+    assert {URIRef(f"{SG}currentRevision"), URIRef(f"{SG}ChangeSet"), URIRef(f"{SG}ServiceRemoved")} <= used
+    assert sorted(t for t in used if not declared(t, ontology, cpsv_ap_terms)) == []
 
 
 def test_the_check_catches_an_undeclared_term(ontology: Graph, cpsv_ap_terms: set[URIRef]) -> None:
