@@ -16,7 +16,7 @@ from loaders.records import Catalogue, Citation, FillType, Item, LevelMark
 from servicegraph.cli import main
 
 QUERIES = Path(__file__).parent / "queries"
-SHAPES = Path("/work/shared/standards/cpsv-ap-3.2.0-SHACL.ttl")
+SHAPES = Path(__file__).resolve().parent.parent / "shapes" / "official" / "cpsv-ap-3.2.0-SHACL.ttl"
 BASE = "https://data.example/dj/"
 AGENCIES = ("国网重庆市电力公司", "乡镇人民政府(街道办事处)片区供电所")
 
