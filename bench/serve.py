@@ -90,7 +90,7 @@ def load(url: str, query: str, seconds: float, clients: int) -> tuple[float, lis
     """
     start = time.time() + 0.5  # every client process is up by then
     with ProcessPoolExecutor(clients, mp_context=multiprocessing.get_context("fork")) as pool:
-        outcomes = list(pool.map(client, *zip(*[(url, query, start, start + seconds)] * clients)))
+        outcomes = list(pool.map(client, *zip(*[(url, query, start, start + seconds)] * clients, strict=True)))
     elapsed = max(end for _, _, end in outcomes) - start
     latencies = [ms for samples, _, _ in outcomes for ms in samples]
     failures = [status for _, statuses, _ in outcomes for status in statuses]
