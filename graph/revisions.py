@@ -37,7 +37,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from graph.build import build_graph
-from graph.diff import ChangeSet, change_set_graph, diff_catalogues, mark_new
+from graph.diff import ChangeSet, change_set_graph, diff_catalogues
+from graph.report_compare import mark_new
 from graph.namespaces import DCAT, PROV, RDF, SG, base_iri
 from graph.store import Snapshot, Statistics, to_oxigraph, write_snapshot
 from graph.validate import SEVERITIES, Report, validate

@@ -12,7 +12,8 @@ from rdflib.namespace import RDF, SH
 
 import seed_variants as v
 from graph.build import build_graph
-from graph.diff import change_set_graph, compare_reports, diff_catalogues, to_text
+from graph.diff import change_set_graph, diff_catalogues, to_text
+from graph.report_compare import compare_reports
 from graph.namespaces import DEFAULT_BASE, SG
 from graph.store import to_oxigraph
 from graph.validate import SGS, validate

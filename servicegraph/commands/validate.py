@@ -11,7 +11,7 @@ import json
 import sys
 
 from graph.build import build_graph
-from graph.diff import mark_new, new_by_result, report_turtle_against
+from graph.report_compare import mark_new, new_by_result, report_turtle_against
 from graph.namespaces import base_iri
 from servicegraph.commands import add_base_argument
 from graph.validate import SEVERITIES, Report, Result, validate
