@@ -3,7 +3,8 @@
 A snapshot generation is read-only, so one request on one generation always gets the
 same bytes. Answers are kept per generation, least recently used first out, within a
 total byte budget; a lookup only ever sees the engine's current generation, so nothing
-from an older generation is served after `publish`. Errors are never kept.
+from an older generation is served after `publish`. Errors are never kept. A kept
+result still names the generation that answered it.
 """
 
 from __future__ import annotations
@@ -113,8 +114,8 @@ class CachingEngine:
             return cached
         self.misses += 1
         result = await self.engine.execute(request)  # errors propagate and are not kept
-        # Kept only if no publication came meanwhile: the answer is then of `generation`.
-        if self.engine.snapshot.generation == generation:
+        # Kept only if `generation` answered and is still current (no publication meanwhile).
+        if result.generation == generation == self.engine.snapshot.generation:
             self.cache.put(generation, key, request.query, result)
         return result
 

@@ -10,6 +10,7 @@ in the background.
 
 `publish(snapshot)` swaps in a new generation atomically: fresh workers open it
 first, then new queries go to them while in-flight queries finish on the old one.
+Every `QueryResult` names the generation that answered it.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ class Worker:
         kind, body = frame
         if kind == _ERROR:
             raise pickle.loads(body)
-        return QueryResult(request.media_type, body)
+        return QueryResult(request.media_type, body, self.snapshot.generation)
 
     def close(self, kill: bool = False) -> None:
         """On the loop: close the stream (the worker ends when it reads EOF), or kill it."""

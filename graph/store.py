@@ -90,8 +90,12 @@ class QueryRequest:
 
 @dataclass(frozen=True, slots=True)
 class QueryResult:
+    """A serialised answer; `generation` is the snapshot generation that answered it
+    (set by a publishing engine; None from a bare `Store`)."""
+
     media_type: str
     body: bytes
+    generation: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ class FakeEngine:
         if self.fail:
             raise QueryTimeout("too slow")
         body = f"{self.snapshot.generation} {request.query} {sorted(request.bindings.items())}"
-        return QueryResult(request.media_type, body.encode())
+        return QueryResult(request.media_type, body.encode(), self.snapshot.generation)
 
 
 def run(coroutine):
@@ -91,6 +91,16 @@ def test_a_publication_is_never_answered_from_the_old_generation() -> None:
     run(cached.publish(snapshot(2)))
     assert run(cached.execute(request)).body.startswith(b"2 ")
     assert len(engine.calls) == 2 and len(cached.cache) == 1
+
+
+def test_a_cached_answer_names_the_generation_that_answered_it() -> None:
+    engine = FakeEngine()
+    cached = CachingEngine(engine)
+    request = QueryRequest("ASK {}", JSON)
+    assert [run(cached.execute(request)).generation for _ in range(2)] == [1, 1]
+    run(cached.publish(snapshot(2)))
+    assert [run(cached.execute(request)).generation for _ in range(2)] == [2, 2]
+    assert len(engine.calls) == 2 and cached.hits == 2
 
 
 def test_a_publication_made_on_the_engine_itself_also_counts() -> None:

@@ -1,5 +1,6 @@
 """The worker pool's framed socket protocol: large and concurrent answers arrive whole
-and in the right hands, and a worker that dies mid-query is reported and replaced."""
+and in the right hands, a worker that dies mid-query is reported and replaced, and
+every answer names the generation that gave it."""
 
 from __future__ import annotations
 
@@ -65,3 +66,26 @@ def test_a_worker_killed_mid_query_is_reported_and_replaced(snapshot) -> None:
     error, body = asyncio.run(main())
     assert "died" in str(error)
     assert b"true" in body
+
+
+def test_answers_name_their_generation_before_and_after_a_publication(snapshot, tmp_path) -> None:
+    graph = Graph()
+    graph.add((EX.s, EX.label, Literal("新")))
+    newer = snapshot_from_graph(tmp_path / "store", 2, graph)
+    count = QueryRequest("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", JSON)
+
+    async def main() -> list[tuple[int | None, bytes]]:
+        pool = WorkerPool(snapshot, size=1, timeout=30)
+        await pool.start()
+        try:
+            before = await pool.execute(count)
+            await pool.publish(newer)
+            after = await pool.execute(count)
+        finally:
+            await pool.close()
+        return [(r.generation, r.body) for r in (before, after)]
+
+    (g1, body1), (g2, body2) = asyncio.run(main())
+    assert (g1, g2) == (1, 2)
+    assert body1 == expected(snapshot, count) and body2 == expected(newer, count)
+    assert body1 != body2
