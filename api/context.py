@@ -1,13 +1,15 @@
-"""What every /api/ and linked-data request needs: the query runner and the base IRI."""
+"""What every /api/ and linked-data request needs: the query runner and the base IRI,
+and `Consistent`, the route class that re-runs a request a publication overtook."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
+from fastapi.routing import APIRoute
 from rdflib import URIRef
 
 from api import named_queries as nq
@@ -37,17 +39,40 @@ class Context:
 
 
 def context(request: Request) -> Context:
-    """The app's engine over the store's default graph, which is the current revision's
-    graph (never the union of named graphs: several revisions would mix), and its base
-    IRI (`app.state.base`, else $SERVICEGRAPH_BASE or the default).
+    """A fresh runner over the app's engine, and the base IRI (`app.state.base`, else
+    $SERVICEGRAPH_BASE or the default).
 
-    A revision store may pin `app.state.default_graphs` to the current revision's named
-    graph (api/revisions.py), which later generations still hold, so that the several
-    queries of one request read one revision even across a publication.
+    Queries read the store's default graph, which in every generation is that
+    generation's current revision (never the union of named graphs: several revisions
+    would mix); the runner checks that one generation answers all of a request's queries.
     """
-    graphs = getattr(request.app.state, "default_graphs", None)
     base = getattr(request.app.state, "base", None) or base_iri()
-    return Context(nq.Runner(request.app.state.engine.execute, graphs), base)
+    return Context(nq.Runner(request.app.state.engine.execute), base)
+
+
+RERUNS = 3
+"""How many times a request overtaken by a publication is run again before a 503."""
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+class Consistent(APIRoute):
+    """A route whose queries all read one generation: when a publication lands between
+    two of them (`nq.DataChanged`), the whole request runs again (its dependencies too,
+    so with a fresh runner) up to `RERUNS` times, then is answered 503."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+
+        async def consistent(request: Request) -> Response:
+            for _ in range(1 + RERUNS):
+                try:
+                    return await handler(request)
+                except nq.DataChanged:
+                    continue
+            raise HTTPException(503, "the data changed during the request; retry", headers={"Retry-After": "1"})
+
+        return consistent
 
 
 async def answer(call: Awaitable[T]) -> T:

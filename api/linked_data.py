@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from api import named_queries as nq
-from api.context import Context, answer, context
+from api.context import Consistent, Context, answer, context
 from api.negotiation import GRAPH_TYPES, UnknownFormat, choose
 from graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
 
@@ -40,7 +40,7 @@ FORMAT_NAMES = {"text/turtle": "turtle", "application/n-triples": "nt",
 LABELS = (DCTERMS.title, SKOS.prefLabel, RDFS.label)
 PAGE = Template((Path(__file__).parent / "templates" / "resource.html").read_text(encoding="utf-8"))
 
-router = APIRouter(tags=["linked data"])
+router = APIRouter(tags=["linked data"], route_class=Consistent)
 
 
 async def describe(request: Request, ctx: Context = Depends(context), format: str | None = None) -> Response:

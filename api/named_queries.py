@@ -4,7 +4,8 @@ Parameters are RDF terms handed to the store as substitutions (SEP-0007), never 
 into the query text, so a crafted value cannot change a query. A substituted variable
 must be in the query's SELECT projection (every .rq projects its parameters); a
 parameter given as None stays unbound and matches anything. Paging is the only text the
-server adds: `LIMIT`/`OFFSET` with two validated non-negative integers.
+server adds: `LIMIT`/`OFFSET` with two validated non-negative integers. A `Runner`
+serves one request, whose queries must all be answered by one generation.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Union
@@ -69,12 +70,32 @@ def _blamed_on(query: NamedQuery) -> Iterator[None]:
         raise BrokenQuery(f"the named query {where} does not parse: {exc}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Runner:
-    """Runs SELECT queries on an engine over `default_graphs` (None: the store's default)."""
+class DataChanged(Exception):
+    """Two queries of one runner were answered by different generations: a publication
+    came between them, so their answers may not agree."""
 
-    execute: Execute
+
+@dataclass(slots=True)
+class Runner:
+    """Runs the queries of one request through `send` (an engine's `execute`) over
+    `default_graphs` (None: the store's default graph, as the API runs them).
+
+    Every answer must come from the generation that gave the first one, else
+    `DataChanged`: the answers a runner returns always agree with each other.
+    """
+
+    send: Execute
     default_graphs: tuple[str, ...] | None = None
+    _generation: int | None = field(default=None, init=False)
+    _answered: bool = field(default=False, init=False)
+
+    async def execute(self, request: QueryRequest) -> QueryResult:
+        result = await self.send(request)
+        if not self._answered:
+            self._generation, self._answered = result.generation, True
+        elif result.generation != self._generation:
+            raise DataChanged(f"answered by generation {self._generation}, then {result.generation}")
+        return result
 
     async def select(self, query: str, bindings: Mapping[str, Term]) -> list[Row]:
         request = QueryRequest(query, RESULTS_JSON, self.default_graphs, None, dict(bindings))

@@ -6,9 +6,8 @@ event loop; with no Violation its generation is published to the query engine, s
 every query sees the old or the new graph, never a mix. Uploads are handled one at a time.
 
 `attach(app, store, …)` wires this into an app made by `api.app.create_app` whose
-engine can `publish(snapshot)` (the worker pool). It pins `app.state.default_graphs` to
-the current revision: /api/ requests read that named graph, which every later generation
-still holds, so a request running across a publication stays on one revision.
+engine can `publish(snapshot)` (the worker pool). Each generation's default graph is its
+current revision; /api/ requests overtaken by a publication run again (api/context.py).
 """
 
 from __future__ import annotations
@@ -61,7 +60,6 @@ def attach(
     current = store.current_id()
     app.state.revisions = Revisions(store, token or None, max_upload_bytes, grace, current)
     app.state.base = store.base
-    app.state.default_graphs = (store.revision_iri(current),) if current else None
     store.prune(())  # generations other than the current one are left from an earlier run
 
 
@@ -222,12 +220,11 @@ async def _add(app: FastAPI, revisions: Revisions, data: bytes, source: str) -> 
 
 
 async def _publish(app: FastAPI, revisions: Revisions, outcome: Outcome) -> None:
-    """Serve the new generation, pin /api/ to the new revision, retire the old generation."""
+    """Serve the new generation and retire the old one."""
     assert outcome.snapshot is not None
     engine = app.state.engine
     previous = engine.snapshot.generation
     await engine.publish(outcome.snapshot)
-    app.state.default_graphs = (outcome.meta.iri,)
     revisions.current = outcome.meta.id
     now = time.monotonic()
     revisions.retired[previous] = now

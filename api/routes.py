@@ -12,10 +12,10 @@ from rdflib import Literal, URIRef
 from api import models as m
 from api import named_queries as nq
 from api import statutes
-from api.context import Context, answer, context
+from api.context import Consistent, Context, answer, context
 from graph.namespaces import SG
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], route_class=Consistent)
 
 Limit = Annotated[int, Query(ge=0, le=1000, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, description="How many items to skip.")]
