@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from api import named_queries as nq
 from api.context import Consistent, Context, answer, context
-from api.negotiation import GRAPH_TYPES, UnknownFormat, choose
+from api.negotiation import GRAPH_TYPES, negotiate
 from graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
 
 ROOTS = ("catalogue", "revision", "service", "agency", "legal", "concept", "channel", "place", "publisher")
@@ -45,12 +45,7 @@ router = APIRouter(tags=["linked data"], route_class=Consistent)
 
 async def describe(request: Request, ctx: Context = Depends(context), format: str | None = None) -> Response:
     """The description of the resource whose IRI is the base plus this path."""
-    try:
-        media_type = choose(OFFERED, request.headers.get("accept"), format)
-    except UnknownFormat as exc:
-        raise HTTPException(400, str(exc)) from None
-    if media_type is None:
-        raise HTTPException(406, f"this resource is available as {', '.join(OFFERED)}")
+    media_type = negotiate(OFFERED, request.headers.get("accept"), format, "this resource")
     iri = ctx.iri(request.scope["path"].lstrip("/"))
     body = await answer(nq.construct(ctx.runner, "describe", {"resource": iri}, "application/n-triples"))
     graph = Graph().parse(data=body.decode("utf-8"), format="nt")

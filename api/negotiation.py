@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from api.query_guard import QueryRefused
+
 RESULTS_TYPES: tuple[str, ...] = (
     "application/sparql-results+json",
     "application/sparql-results+xml",
@@ -120,3 +122,15 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
         if specificity > best_specificity or (specificity == best_specificity and range_q > q):
             best_specificity, q = specificity, range_q
     return q
+
+
+def negotiate(offered: tuple[str, ...], accept: str | None, format: str | None, what: str) -> str:
+    """`choose`, or a refusal: 400 for an unknown `format`, 406 when nothing offered is
+    acceptable (`what` names the thing offered, for the message)."""
+    try:
+        media_type = choose(offered, accept, format)
+    except UnknownFormat as exc:
+        raise QueryRefused(400, str(exc)) from None
+    if media_type is None:
+        raise QueryRefused(406, f"{what} is available as {', '.join(offered)}")
+    return media_type

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Request, Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
-from api.negotiation import GRAPH_TYPES, UnknownFormat, choose
-from api.query_guard import QueryRefused
+from api.negotiation import GRAPH_TYPES, negotiate
 from graph.store import GRAPH_FORMATS, RESULTS_FORMATS, Statistics
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -99,12 +98,7 @@ def _render(kind: str, endpoint: str, void_url: str, statistics: Statistics | No
 
 def describe(request: Request, kind: str, format: str | None) -> Response:
     """The service description (`kind="sd"`) or VoID (`"void"`), negotiated."""
-    try:
-        media_type = choose(GRAPH_TYPES, request.headers.get("accept"), format)
-    except UnknownFormat as exc:
-        raise QueryRefused(400, str(exc)) from None
-    if media_type is None:
-        raise QueryRefused(406, f"this description is available as {', '.join(GRAPH_TYPES)}")
+    media_type = negotiate(GRAPH_TYPES, request.headers.get("accept"), format, "this description")
     endpoint = str(request.url_for("sparql"))
     void_url = str(request.url_for("void"))
     statistics = request.app.state.engine.statistics

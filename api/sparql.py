@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
 
-from api.negotiation import GRAPH_TYPES, RESULTS_TYPES, UnknownFormat, choose
+from api.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate
 from api.query_guard import QueryRefused, check_query
 from api.service_description import describe
 from graph.store import (
@@ -103,12 +103,7 @@ def _last(params: Params, name: str) -> str | None:
 async def _answer(request: Request, query: str, params: Params) -> Response:
     form = check_query(query)
     offered = RESULTS_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
-    try:
-        media_type = choose(offered, request.headers.get("accept"), _last(params, "format"))
-    except UnknownFormat as exc:
-        raise QueryRefused(400, str(exc)) from None
-    if media_type is None:
-        raise QueryRefused(406, f"a {form} result is available as {', '.join(offered)}")
+    media_type = negotiate(offered, request.headers.get("accept"), _last(params, "format"), f"a {form} result")
     default_graphs = params.get("default-graph-uri", [])
     named_graphs = params.get("named-graph-uri", [])
     # Either parameter replaces the query's whole dataset (FROM and FROM NAMED).
