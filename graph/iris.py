@@ -19,10 +19,6 @@ CHANNEL_SLUGS = {"马上办": "at-once", "网上办": "online", "就近办": "ne
 PROVISION_STEPS = {"章": "chp", "节": "sec", "条": "art", "款": "par", "项": "pnt", "目": "sub", "点": "pt"}
 """Subdivision kind → its IRI step prefix (EUR-Lex style: art_26/par_1/pnt_2)."""
 
-SCHEMES = ("item-type", "theme", "audience", "fill-type")
-"""Code lists whose values come from the data."""
-
-
 def key(label: str) -> str:
     """A readable, IRI-safe form of a label.
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 LEVELS = ("city", "county", "township", "village")
@@ -131,4 +131,4 @@ class Catalogue:
         return [item.to_json() for item in self.items]
 
 
-__all__ = ["LEVELS", "Catalogue", "Citation", "FillType", "Item", "LevelMark", "asdict"]
+__all__ = ["LEVELS", "Catalogue", "Citation", "FillType", "Item", "LevelMark"]
