@@ -48,7 +48,7 @@ DUMP_FORMATS: dict[str, ox.RdfFormat] = {
     ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG,
 }
-"""Dump files `load_dump` reads, by suffix."""
+"""Dump files `snapshot_from_dump` reads, by suffix."""
 
 
 class QueryError(Exception):
