@@ -2,7 +2,7 @@
 
 Each result names its severity, focus node, the item it concerns, the source line of the
 focus node, the shape and constraint, path, value and the shape's message in zh and en.
-`Result.key` is stable across revisions (IRIs are), so two reports can be compared.
+Comparing two revisions' reports is graph/report_compare.py.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ class Result:
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
-        """What identifies this result in any revision: shape, constraint, focus, path, value."""
+        """What identifies this result within a report, whatever the source lines: shape,
+        constraint, focus, path, value (revision IRIs included; report_compare leaves them out)."""
         value = "" if self.value is None else self.value.n3()
         return (str(self.shape), str(self.constraint), str(self.focus), self.path or "", value)
 
