@@ -39,7 +39,7 @@ from rdflib import Graph, Literal, URIRef
 from graph.build import build_graph
 from graph.diff import ChangeSet, change_set_graph, diff_catalogues
 from graph.report_compare import mark_new
-from graph.namespaces import DCAT, PROV, RDF, SG, base_iri
+from graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
 from graph.store import Snapshot, Statistics, to_oxigraph, write_snapshot
 from graph.validate import SEVERITIES, Report, validate
 from loaders.catalogue import parse_catalogue
@@ -314,7 +314,7 @@ class RevisionStore:
         """The new revision's triples for the metadata graph: its dataset description,
         the catalogue's, and the catalogue's link to it as its current revision."""
         revision = URIRef(meta.iri)
-        catalogue = graph.value(revision, URIRef("http://purl.org/dc/terms/isPartOf"))
+        catalogue = graph.value(revision, DCTERMS.isPartOf)
         yield from graph.triples((revision, None, None))
         if catalogue is not None:
             yield from graph.triples((catalogue, None, None))
