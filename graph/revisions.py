@@ -38,8 +38,8 @@ from rdflib import Graph, Literal, URIRef
 
 from graph.build import build_graph
 from graph.diff import ChangeSet, change_set_graph, diff_catalogues
-from graph.report_compare import mark_new
 from graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
+from graph.report_compare import mark_new
 from graph.store import Snapshot, Statistics, to_oxigraph, write_snapshot
 from graph.validate import SEVERITIES, Report, validate
 from loaders.catalogue import parse_catalogue

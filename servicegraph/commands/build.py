@@ -10,8 +10,8 @@ from pathlib import Path
 from graph.build import build_graph
 from graph.export import write_all
 from graph.namespaces import base_iri
-from servicegraph.commands import add_base_argument
 from loaders.catalogue import read_catalogue
+from servicegraph.commands import add_base_argument
 
 HELP = "build the RDF graph of a catalogue and write it (Turtle, N-Triples, JSON-LD, VoID/DCAT)"
 

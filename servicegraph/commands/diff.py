@@ -13,10 +13,10 @@ from pathlib import Path
 
 from graph.diff import change_set_graph, diff_catalogues, to_text
 from graph.namespaces import base_iri
-from servicegraph.commands import add_base_argument
 from graph.revisions import RevisionError, RevisionStore
 from loaders.catalogue import read_catalogue
 from loaders.records import Catalogue
+from servicegraph.commands import add_base_argument
 
 HELP = "show what changed between two revisions (files or revision ids): items, fields, citations"
 

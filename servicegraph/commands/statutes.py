@@ -9,9 +9,9 @@ import sys
 from graph.build import document_iris
 from graph.iris import Minter
 from graph.namespaces import base_iri
-from servicegraph.commands import add_base_argument
 from graph.statutes import Document, identify
 from loaders.catalogue import read_catalogue
+from servicegraph.commands import add_base_argument
 
 HELP = "list the legal documents a catalogue cites, with their variant titles and merge reasons"
 

@@ -11,11 +11,11 @@ import json
 import sys
 
 from graph.build import build_graph
-from graph.report_compare import mark_new, new_by_result, report_turtle_against
 from graph.namespaces import base_iri
-from servicegraph.commands import add_base_argument
+from graph.report_compare import mark_new, new_by_result, report_turtle_against
 from graph.validate import SEVERITIES, Report, Result, validate
 from loaders.catalogue import read_catalogue
+from servicegraph.commands import add_base_argument
 
 HELP = "validate a catalogue with the SHACL shapes; print every result grouped by item"
 
