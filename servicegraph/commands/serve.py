@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -16,6 +17,21 @@ from graph.store import DUMP_FORMATS, Snapshot, snapshot_from_dump, snapshot_fro
 from servicegraph.commands import add_base_argument
 
 HELP = "serve a catalogue (built on the fly) or an RDF dump over SPARQL 1.1 at /sparql"
+
+
+def _at_least(least: float, kind: Callable[[str], float] = int) -> Callable[[str], float]:
+    """An argparse type: a number of `kind` no smaller than `least` (a usage error otherwise)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {'a whole number' if kind is int else 'a number'}: {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}: {text}")
+        return value
+
+    return parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,24 +55,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="token a revision upload must send (default $SERVICEGRAPH_UPLOAD_TOKEN; none: uploads disabled)",
     )
     parser.add_argument(
-        "--max-upload-bytes", type=int, default=8 * 1024 * 1024, help="size limit of one upload (default 8 MiB)"
+        "--max-upload-bytes", type=_at_least(1), default=8 * 1024 * 1024, help="size limit of one upload (default 8 MiB)"
     )
     add_base_argument(parser)
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    parser.add_argument("--port", type=_at_least(0), default=8000, help="port (default 8000)")
+    parser.add_argument("--workers", type=_at_least(1), default=2, help="query worker processes (default 2)")
     parser.add_argument(
-        "--timeout", type=float, default=10.0, help="time limit per query in seconds (default 10)"
+        "--timeout", type=_at_least(0.001, float), default=10.0, help="time limit per query in seconds (default 10)"
     )
     parser.add_argument(
         "--max-result-bytes",
-        type=int,
+        type=_at_least(1),
         default=16 * 1024 * 1024,
         help="size limit of one serialised result (default 16 MiB)",
     )
     parser.add_argument(
         "--cache-bytes",
-        type=int,
+        type=_at_least(0),
         default=DEFAULT_CACHE_BYTES,
         help="results cache per data generation, in bytes (default 64 MiB; 0: no cache)",
     )
@@ -90,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
             except RevisionError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
+            except OSError as exc:
+                print(f"error: cannot use {args.data_dir}: {exc.strerror or exc}", file=sys.stderr)
+                return 2
             snapshot, routers = store.current_snapshot(), [revisions.router]
             log.info(
                 "serving %s: current revision %s, %d revisions; uploads %s", args.data_dir, store.current_id(),
