@@ -22,6 +22,7 @@ from rdflib.term import Node
 from api import named_queries as nq
 from api.context import Consistent, Context, answer, context
 from api.negotiation import GRAPH_TYPES, negotiate
+from graph.export import jsonld_context
 from graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
 
 ROOTS = ("catalogue", "revision", "service", "agency", "legal", "concept", "channel", "place", "publisher")
@@ -56,8 +57,7 @@ async def describe(request: Request, ctx: Context = Depends(context), format: st
     headers = {"Vary": "Accept"}
     if media_type == HTML:
         return Response(page(graph, iri, ctx.base), media_type="text/html; charset=utf-8", headers=headers)
-    context_ = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    extra = {"context": context_, "auto_compact": True} if media_type == "application/ld+json" else {}
+    extra = {"context": jsonld_context()["@context"], "auto_compact": True} if media_type == "application/ld+json" else {}
     data = graph.serialize(format=RDFLIB_FORMATS[media_type], **extra)
     return Response(data, media_type=media_type, headers=headers)
 
