@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
 from graph.diff import ChangeSet, diff_catalogues, to_text
-from graph.revisions import Outcome, RevisionExists, RevisionStore, UnknownRevision
+from graph.revisions import Outcome, RevisionError, RevisionExists, RevisionStore, UnknownRevision
 from loaders.errors import CatalogueError
 
 DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -183,6 +183,7 @@ async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> t
     responses={
         401: {"description": "No or a wrong token."}, 403: {"description": "Uploads are disabled."},
         409: {"description": "These bytes were loaded before."}, 413: {"description": "Too large."},
+        503: {"description": "Another process is adding a revision to the data directory."},
         422: {"description": "Not a catalogue (file, line, message), or a Violation (the full report)."},
     },
 )  # fmt: skip
@@ -200,6 +201,8 @@ async def upload_revision(request: Request, name: str | None = None) -> JSONResp
             return JSONResponse(error, status_code=422)
         except RevisionExists as exc:
             return JSONResponse({"error": str(exc), "revision": exc.meta.to_json()}, status_code=409)
+        except RevisionError as exc:  # another process is writing to the data directory
+            return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "5"})
     body_json = {
         "revision": outcome.meta.to_json(),
         "current": outcome.snapshot is not None,

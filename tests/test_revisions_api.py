@@ -162,3 +162,16 @@ def test_uploads_are_size_limited(tmp_path: Path, seed_path: Path) -> None:
         assert client.post("/api/revisions", content=data, headers=AUTH).status_code == 201
         again = client.post("/api/revisions", content=data, headers=AUTH)
         assert again.status_code == 409 and again.json()["revision"]["status"] == "accepted"
+
+
+def test_an_upload_while_another_process_writes_is_refused_until_it_is_done(tmp_path: Path, seed_path: Path) -> None:
+    import fcntl
+
+    with server(tmp_path / "data", token=TOKEN) as client:
+        with open(tmp_path / "data" / "lock", "wb") as other:  # another process holding the writer lock
+            fcntl.flock(other, fcntl.LOCK_EX)
+            busy = client.post("/api/revisions", content=seed_path.read_bytes(), headers=AUTH)
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+        assert "another process" in busy.json()["error"]
+        assert client.get("/api/revisions").json()["revisions"] == []
+        assert client.post("/api/revisions", content=seed_path.read_bytes(), headers=AUTH).status_code == 201
