@@ -335,23 +335,17 @@ def _close(store: ox.Store, path: Path, generation: int) -> Snapshot:
     return Snapshot(path, generation, statistics)
 
 
-def _count(store: ox.Store, query: str) -> int:
-    (solution,) = store.query(query, use_default_graph_as_union=True)
-    return int(solution["n"].value)
+QUERIES = Path(__file__).parent / "queries"
 
 
 def _statistics(store: ox.Store) -> Statistics:
-    graphs = tuple(
-        sorted(
-            (s["g"].value, int(s["n"].value))
-            for s in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        )
-    )
+    sizes = store.query((QUERIES / "graph-sizes.rq").read_text(encoding="utf-8"))
+    (counts,) = store.query((QUERIES / "statistics.rq").read_text(encoding="utf-8"), use_default_graph_as_union=True)
     return Statistics(
-        triples=_count(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"),
+        triples=int(counts["triples"].value),
         default_graph_triples=sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
-        distinct_subjects=_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"),
-        properties=_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }"),
-        classes=_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }"),
-        graphs=graphs,
+        distinct_subjects=int(counts["subjects"].value),
+        properties=int(counts["properties"].value),
+        classes=int(counts["classes"].value),
+        graphs=tuple(sorted((s["g"].value, int(s["n"].value)) for s in sizes)),
     )
