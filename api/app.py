@@ -1,24 +1,25 @@
-"""The web app: `create_app(engine)` serves the SPARQL endpoint and its descriptions.
-
-Extensions add their routers (`create_app(engine, routers=[...])` or
-`app.include_router`) and reach the engine with `engine_of(request)`.
+"""The web app: `create_app(engine, settings, revisions)` serves the SPARQL endpoint, its
+descriptions, the API and linked data over `engine`, and a revision store's routes when
+one is given. Routes reach the engine with `engine_of(request)`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
+from servicegraph.api import index, linked_data, routes, service_description, sparql
+from servicegraph.api import revisions as revision_routes
+from servicegraph.api.query_guard import QueryRefused
+from servicegraph.api.settings import UPLOAD_GRACE, Settings
+from servicegraph.store.engine import QueryEngine
+from servicegraph.store.revisions import RevisionStore
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from api import index, linked_data, routes, service_description, sparql
-from api.query_guard import QueryRefused
-from graph.store import QueryEngine
 
 access_log = logging.getLogger("servicegraph.access")
 
@@ -72,8 +73,13 @@ async def _refused(request: Request, exc: Exception) -> PlainTextResponse:
     return PlainTextResponse(exc.message + "\n", status_code=exc.status)
 
 
-def create_app(engine: QueryEngine, *, routers: Sequence[APIRouter] = ()) -> FastAPI:
-    """The app over `engine`, which it starts and closes with the app's lifespan."""
+def create_app(engine: QueryEngine, settings: Settings | None = None, revisions: RevisionStore | None = None) -> FastAPI:
+    """The app over `engine`, which it starts and closes with the app's lifespan.
+
+    With `revisions`, the engine must be able to `publish` (the worker pool): uploads
+    publish new generations to it, and IRIs are minted under the store's base.
+    """
+    settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,6 +91,8 @@ def create_app(engine: QueryEngine, *, routers: Sequence[APIRouter] = ()) -> Fas
 
     app = FastAPI(title="servicegraph", lifespan=lifespan)
     app.state.engine = engine
+    app.state.settings = settings
+    app.state.base = revisions.base if revisions is not None else settings.served_base
     app.add_exception_handler(QueryRefused, _refused)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
@@ -95,6 +103,10 @@ def create_app(engine: QueryEngine, *, routers: Sequence[APIRouter] = ()) -> Fas
     app.include_router(service_description.router)
     app.include_router(routes.router)  # /api/: the named queries as JSON
     app.include_router(linked_data.router)  # every minted IRI resolves here
-    for router in routers:
-        app.include_router(router)
+    if revisions is not None:
+        app.include_router(revision_routes.router)
+        revision_routes.attach(
+            app, revisions, token=settings.upload_token, max_upload_bytes=settings.max_upload_bytes,
+            grace=settings.timeout + UPLOAD_GRACE,
+        )  # fmt: skip
     return app

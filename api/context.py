@@ -11,10 +11,13 @@ import pyoxigraph as ox
 from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from rdflib import URIRef
-
-from api import named_queries as nq
-from graph.namespaces import base_iri
-from graph.store import EngineUnavailable, QueryError, QueryTimeout, ResultTooLarge
+from servicegraph.api import named_queries as nq
+from servicegraph.store.errors import (
+    EngineUnavailable,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+)
 
 T = TypeVar("T")
 
@@ -39,15 +42,13 @@ class Context:
 
 
 def context(request: Request) -> Context:
-    """A fresh runner over the app's engine, and the base IRI (`app.state.base`, else
-    $SERVICEGRAPH_BASE or the default).
+    """A fresh runner over the app's engine, and the base IRI (`app.state.base`).
 
     Queries read the store's default graph, which in every generation is that
     generation's current revision (never the union of named graphs: several revisions
     would mix); the runner checks that one generation answers all of a request's queries.
     """
-    base = getattr(request.app.state, "base", None) or base_iri()
-    return Context(nq.Runner(request.app.state.engine.execute), base)
+    return Context(nq.Runner(request.app.state.engine.execute), request.app.state.base)
 
 
 RERUNS = 3

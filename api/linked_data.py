@@ -18,12 +18,11 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
-
-from api import named_queries as nq
-from api.context import Consistent, Context, answer, context
-from api.negotiation import GRAPH_TYPES, negotiate
-from graph.export import jsonld_context
-from graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
+from servicegraph.api import named_queries as nq
+from servicegraph.api.context import Consistent, Context, answer, context
+from servicegraph.api.negotiation import GRAPH_TYPES, negotiate
+from servicegraph.graph.export import jsonld_context
+from servicegraph.graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
 
 ROOTS = ("catalogue", "revision", "service", "agency", "legal", "concept", "channel", "place", "publisher")
 """The first path segment of every IRI docs/model.md mints under the base."""

@@ -10,8 +10,7 @@ from enum import Enum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
-
-from graph.namespaces import SG
+from servicegraph.graph.namespaces import SG
 
 T = TypeVar("T")
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Union
 
 from rdflib import BNode, Literal, URIRef
-
-from graph.store import QueryError, QueryRequest, QueryResult, QuerySyntaxError
+from servicegraph.store.engine import QueryRequest, QueryResult
+from servicegraph.store.errors import QueryError, QuerySyntaxError
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 RESULTS_JSON = "application/sparql-results+json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from api.query_guard import QueryRefused
+from servicegraph.api.query_guard import QueryRefused
 
 RESULTS_TYPES: tuple[str, ...] = (
     "application/sparql-results+json",

@@ -5,8 +5,8 @@ disabled), is size-limited while it is read, and is parsed, built and validated 
 event loop; with no Violation its generation is published to the query engine, so that
 every query sees the old or the new graph, never a mix. Uploads are handled one at a time.
 
-`attach(app, store, …)` wires this into an app made by `api.app.create_app` whose
-engine can `publish(snapshot)` (the worker pool). Each generation's default graph is its
+`api.app.create_app` includes this router and calls `attach(app, store, …)` when it
+serves a revision store; its engine must be able to `publish(snapshot)` (the worker pool). Each generation's default graph is its
 current revision; /api/ requests overtaken by a publication run again (api/context.py).
 """
 
@@ -21,13 +21,17 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
+from servicegraph.loaders.errors import CatalogueError
+from servicegraph.store.revisions import (
+    Outcome,
+    RevisionError,
+    RevisionExists,
+    RevisionStore,
+    UnknownRevision,
+)
 from starlette.datastructures import UploadFile
 
-from graph.diff import ChangeSet, diff_catalogues, to_text
-from graph.revisions import Outcome, RevisionError, RevisionExists, RevisionStore, UnknownRevision
-from loaders.errors import CatalogueError
-
-DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 DIFFS_KEPT = 32
 """Change sets kept in memory (revisions never change, so a kept diff stays right)."""
 
@@ -52,14 +56,13 @@ def attach(
     app: FastAPI,
     store: RevisionStore,
     *,
-    token: str | None = None,
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
-    grace: float = 30.0,
+    token: str | None,
+    max_upload_bytes: int,
+    grace: float,
 ) -> None:
     """Serve `store`'s revisions from `app` (which must include `router`)."""
     current = store.current_id()
     app.state.revisions = Revisions(store, token or None, max_upload_bytes, grace, current)
-    app.state.base = store.base
     store.prune(())  # generations other than the current one are left from an earlier run
 
 

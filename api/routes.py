@@ -8,12 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 from rdflib import Literal, URIRef
-
-from api import models as m
-from api import named_queries as nq
-from api import statutes
-from api.context import Consistent, Context, answer, context
-from graph.namespaces import SG
+from servicegraph.api import models as m
+from servicegraph.api import named_queries as nq
+from servicegraph.api import statutes
+from servicegraph.api.context import Consistent, Context, answer, context
+from servicegraph.graph.namespaces import SG
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=Consistent)
 

@@ -7,9 +7,9 @@ from functools import lru_cache
 from fastapi import APIRouter, Request, Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
-
-from api.negotiation import GRAPH_TYPES, negotiate
-from graph.store import GRAPH_FORMATS, RESULTS_FORMATS, Statistics
+from servicegraph.api.negotiation import GRAPH_TYPES, negotiate
+from servicegraph.store.engine import Statistics
+from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID_PATH = "/.well-known/void"

@@ -5,14 +5,13 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
-
-from api.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate
-from api.query_guard import QueryRefused, check_query
-from api.service_description import describe
-from graph.store import (
+from servicegraph.api.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate
+from servicegraph.api.query_guard import QueryRefused, check_query
+from servicegraph.api.service_description import describe
+from servicegraph.store.engine import QueryRequest
+from servicegraph.store.errors import (
     EngineUnavailable,
     QueryError,
-    QueryRequest,
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rdflib import Literal
-
-from api.models import Labelled, LevelRole, ProvisionCitation, ProvisionNode, ServiceAt, sg_key, role_key
-from api.named_queries import Row
-from graph.namespaces import SG
-from graph.statutes import clean_title, parse_issuing_number, title_key
+from servicegraph.api.models import (
+    Labelled,
+    LevelRole,
+    ProvisionCitation,
+    ProvisionNode,
+    ServiceAt,
+    role_key,
+    sg_key,
+)
+from servicegraph.api.named_queries import Row
+from servicegraph.graph.namespaces import SG
+from servicegraph.graph.statutes import clean_title, parse_issuing_number, title_key
 
 MATCHES = ("canonical-title", "variant-title", "issuing-number", "fragment")
 """statutes-search.rq's ?match_rank, by rank."""

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import ParamSpec, TypeVar
 
-from loaders.catalogue import COLUMNS, parse_catalogue
-from loaders.decode import decode
-from loaders.records import LEVELS, Item
+from servicegraph.loaders.catalogue import COLUMNS, parse_catalogue
+from servicegraph.loaders.decode import decode
+from servicegraph.loaders.records import LEVELS, Item
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -18,12 +18,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from catalogues import multiplied  # bench/catalogues.py (the script's directory)
 from rdflib import Literal, URIRef
-
-from api import named_queries as nq
-from graph.build import build_graph
-from graph.namespaces import DEFAULT_BASE, SG
-from graph.store import OxigraphStore, QueryRequest, QueryResult, to_oxigraph
-from loaders.catalogue import parse_catalogue
+from servicegraph.api import named_queries as nq
+from servicegraph.graph.build import build_graph
+from servicegraph.graph.namespaces import DEFAULT_BASE, SG
+from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.store.engine import QueryRequest, QueryResult
+from servicegraph.store.oxigraph import OxigraphStore, to_oxigraph
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 B = DEFAULT_BASE

@@ -18,14 +18,13 @@ import time
 from pathlib import Path
 
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
-
-from graph.build import build_graph
-from graph.diff import diff_catalogues
-from graph.namespaces import DEFAULT_BASE
-from graph.revisions import RevisionStore
-from graph.validate import Report, validate
-from loaders.catalogue import parse_catalogue
-from loaders.records import Catalogue
+from servicegraph.graph.build import build_graph
+from servicegraph.graph.diff import diff_catalogues
+from servicegraph.graph.namespaces import DEFAULT_BASE
+from servicegraph.graph.validate import Report, validate
+from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.loaders.records import Catalogue
+from servicegraph.store.revisions import RevisionStore
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 

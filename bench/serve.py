@@ -20,21 +20,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.workload import CASES  # noqa: E402
-from graph.build import build_graph  # noqa: E402
-from loaders.catalogue import read_catalogue  # noqa: E402
+from servicegraph.graph.build import build_graph
+from servicegraph.loaders.catalogue import read_catalogue
+from workload import CASES
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "dianjiang-township-services.txt"
 OURS = {"servicegraph uncached": ["--cache-bytes", "0"], "servicegraph cached": []}
 PEER = "rdflib-endpoint"

@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
+from servicegraph.graph.build import build_graph
+from servicegraph.loaders.catalogue import read_catalogue
+from servicegraph.store.oxigraph import OxigraphStore
+from servicegraph.store.snapshots import snapshot_from_graph
+from workload import CASES, Case
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.workload import CASES, Case  # noqa: E402
-from graph.build import build_graph  # noqa: E402
-from graph.store import OxigraphStore, snapshot_from_graph  # noqa: E402
-from loaders.catalogue import read_catalogue  # noqa: E402
-
 SEED = ROOT / "data" / "dianjiang-township-services.txt"
 
 

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pyshacl
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
-
-from graph.build import build_graph
-from graph.validate import load_shapes, validate
-from loaders.catalogue import parse_catalogue
+from servicegraph.graph.build import build_graph
+from servicegraph.graph.validate import load_shapes, validate
+from servicegraph.loaders.catalogue import parse_catalogue
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 

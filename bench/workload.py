@@ -13,12 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-
-from api import named_queries as nq
-from api.negotiation import GRAPH_TYPES, RESULTS_TYPES
-from api.query_guard import check_query
-from graph.namespaces import DEFAULT_BASE
-from graph.store import QueryRequest
+from servicegraph.api import named_queries as nq
+from servicegraph.api.negotiation import GRAPH_TYPES, RESULTS_TYPES
+from servicegraph.api.query_guard import check_query
+from servicegraph.graph.namespaces import DEFAULT_BASE
+from servicegraph.store.engine import QueryRequest
 
 _WHERE = re.compile(r"\bWHERE\s*\{")
 _COMMENT_LINE = re.compile(r"^#.*\n", re.MULTILINE)

@@ -13,21 +13,36 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
-
-from graph import iris
-from graph.iris import CHANNEL_SLUGS, Minter, key, service_keys
-from graph.namespaces import (
-    CPSV, CV, DCAT, DCTERMS as DCT, DEFAULT_BASE, ELI, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SG, SKOS,
+from servicegraph.graph import iris
+from servicegraph.graph.iris import CHANNEL_SLUGS, Minter, key, service_keys
+from servicegraph.graph.namespaces import (
+    CPSV,
+    CV,
+    DCAT,
+    DEFAULT_BASE,
+    ELI,
+    FOAF,
+    ORG,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SG,
+    SKOS,
     VOID,
 )
-from graph.statutes import Document, Statutes, identify, provision_label
-from loaders.records import Catalogue, Citation, Item, LevelMark
+from servicegraph.graph.namespaces import (
+    DCTERMS as DCT,
+)
+from servicegraph.graph.statutes import Document, Statutes, identify, provision_label
+from servicegraph.loaders.records import Catalogue, Citation, Item, LevelMark
 
-ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "servicegraph.ttl"
+ONTOLOGY = resources.files("servicegraph.ontology") / "servicegraph.ttl"
 
 LEVELS = {"city": SG.city, "county": SG.county, "township": SG.township, "village": SG.village}
 LEVEL_ZH = {"city": "市", "county": "县", "township": "乡镇(街道)", "village": "村(社区)"}
@@ -71,7 +86,7 @@ _CODE_LIST_PREDICATES = {RDF.type, SKOS.prefLabel, SKOS.inScheme, SKOS.topConcep
 @cache
 def _fixed_code_lists() -> tuple[Triple, ...]:
     """The ontology's SKOS concepts and schemes, so the graph types every code value itself."""
-    onto = Graph().parse(ONTOLOGY)
+    onto = Graph().parse(data=ONTOLOGY.read_text(encoding="utf-8"), format="turtle")
     keep = set(onto.subjects(RDF.type, SKOS.Concept)) | set(onto.subjects(RDF.type, SKOS.ConceptScheme))
     return tuple(t for t in onto if t[0] in keep and t[1] in _CODE_LIST_PREDICATES)
 

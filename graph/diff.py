@@ -19,13 +19,13 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-
-from graph import iris
-from graph.build import LEVEL_ZH, document_iris
-from graph.iris import Minter, key, service_keys
-from graph.namespaces import DCTERMS as DCT, PREFIXES, RDF, SG
-from graph.statutes import identify, provision_label
-from loaders.records import LEVELS, Catalogue, Item
+from servicegraph.graph import iris
+from servicegraph.graph.build import LEVEL_ZH, document_iris
+from servicegraph.graph.iris import Minter, key, service_keys
+from servicegraph.graph.namespaces import DCTERMS as DCT
+from servicegraph.graph.namespaces import PREFIXES, RDF, SG
+from servicegraph.graph.statutes import identify, provision_label
+from servicegraph.loaders.records import LEVELS, Catalogue, Item
 
 SIMILARITY = 0.6
 """Least content similarity (0..1) at which an unmatched old and new item are one item."""

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-
-from graph.iris import Minter
-from graph.namespaces import DCAT, DCTERMS as DCT, PREFIXES, PROV, RDF, RDFS, SG, VOID
-from loaders.records import Catalogue
+from servicegraph.graph.iris import Minter
+from servicegraph.graph.namespaces import DCAT, PREFIXES, PROV, RDF, RDFS, SG, VOID
+from servicegraph.graph.namespaces import DCTERMS as DCT
+from servicegraph.loaders.records import Catalogue
 
 CONTEXT_FILE = "context.jsonld"
 FORMATS = {  # file name → (rdflib format, media type)

@@ -7,8 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from rdflib import URIRef
-
-from loaders.records import Item
+from servicegraph.loaders.records import Item
 
 _NOT_KEPT = re.compile(r"[\W_]+")
 _WHITESPACE = re.compile(r"\s+")

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import os
-
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
-
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    VOID,
+    XSD,
+)
 
 
 class CachedNamespace(Namespace):
@@ -50,11 +59,12 @@ PREFIXES: dict[str, Namespace] = {
 
 
 def base_iri(explicit: str | None = None) -> str:
-    """The base IRI to mint under: `explicit`, else $SERVICEGRAPH_BASE, else DEFAULT_BASE.
+    """The base IRI to mint under: `explicit`, else DEFAULT_BASE ($SERVICEGRAPH_BASE is
+    read once, by `servicegraph.api.settings.Settings.from_env`).
 
     A base must end with "/" or "#" so minted paths append cleanly.
     """
-    base = explicit or os.environ.get("SERVICEGRAPH_BASE") or DEFAULT_BASE
+    base = explicit or DEFAULT_BASE
     if not base.endswith(("/", "#")):
         raise ValueError(f"base IRI must end with '/' or '#': {base!r}")
     return base

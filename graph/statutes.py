@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders.records import Citation, Item
+from servicegraph.loaders.records import Citation, Item
 
 PRC = "中华人民共和国"
 

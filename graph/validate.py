@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import pyshacl
@@ -18,10 +18,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+from servicegraph.graph.namespaces import CPSV, CV, PREFIXES, PROV, SG
 
-from graph.namespaces import CPSV, CV, PREFIXES, PROV, SG
-
-SHAPES_PATH = Path(__file__).resolve().parent.parent / "shapes" / "servicegraph.ttl"
+SHAPES = resources.files("servicegraph.shapes") / "servicegraph.ttl"
 SGS = Namespace("https://servicegraph.example/shapes#")
 """Namespace of the shapes, and of the two annotations added to each result in Turtle."""
 
@@ -31,9 +30,9 @@ _OWNED_BY = (CV.hasParticipation, CPSV.follows, SG.fillType)
 
 
 @cache
-def load_shapes(path: Path = SHAPES_PATH) -> Graph:
+def load_shapes() -> Graph:
     """The shapes graph (parsed once per process)."""
-    return Graph().parse(path, format="turtle")
+    return Graph().parse(data=SHAPES.read_text(encoding="utf-8"), format="turtle")
 
 
 @dataclass(frozen=True, slots=True)

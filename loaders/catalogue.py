@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders import cells
-from loaders.citations import parse_citations
-from loaders.decode import decode
-from loaders.errors import CatalogueError
-from loaders.records import LEVELS, Catalogue, Item
+from servicegraph.loaders import cells
+from servicegraph.loaders.citations import parse_citations
+from servicegraph.loaders.decode import decode
+from servicegraph.loaders.errors import CatalogueError
+from servicegraph.loaders.records import LEVELS, Catalogue, Item
 
 COLUMNS = (
     "number", "name", "item_type", "content", "agencies", "targets", "themes",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from loaders.records import FillType, LevelMark
+from servicegraph.loaders.records import FillType, LevelMark
 
 HANDLING_MODES = ("马上办", "网上办", "就近办", "一次办")
 ROLES = ("审定", "初审", "代办")

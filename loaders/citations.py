@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.numerals import NUMERAL_CHARS, parse_numeral
-from loaders.records import Citation, ProvisionKind
+from servicegraph.loaders.numerals import NUMERAL_CHARS, parse_numeral
+from servicegraph.loaders.records import Citation, ProvisionKind
 
 KINDS: tuple[ProvisionKind, ...] = ("章", "节", "条", "款", "项", "目", "点")
 DEPTH = {kind: depth for depth, kind in enumerate(KINDS)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.errors import CatalogueError
+from servicegraph.loaders.errors import CatalogueError
 
 BOM = b"\xef\xbb\xbf"
 _UTF8_EVIDENCE = 4

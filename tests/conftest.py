@@ -17,13 +17,13 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_catalogue():
-    from loaders.catalogue import read_catalogue
+    from servicegraph.loaders.catalogue import read_catalogue
 
     return read_catalogue(SEED)
 
 
 @pytest.fixture(scope="session")
 def seed_graph(seed_catalogue):
-    from graph.build import build_graph
+    from servicegraph.graph.build import build_graph
 
     return build_graph(seed_catalogue)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -40,17 +40,12 @@ def running(app) -> Iterator[str]:
 
 
 @contextmanager
-def serving(source: Path) -> Iterator[httpx.Client]:
-    """`source` loaded and served as `servicegraph serve` does (one worker, default
-    cache); a client whose base URL is the server's root."""
-    from api.app import create_app
-    from api.cache import DEFAULT_CACHE_BYTES, cached
-    from api.worker import WorkerPool
-    from servicegraph.commands.serve import load_snapshot
+def serving(source: Path, **settings: Any) -> Iterator[httpx.Client]:
+    """`source` served as `servicegraph serve` serves it (one worker unless `settings` say
+    otherwise); a client whose base URL is the server's root."""
+    from servicegraph.api.server import served_app
+    from servicegraph.api.settings import Settings
 
-    with tempfile.TemporaryDirectory(prefix="servicegraph-test-") as state:
-        pool = WorkerPool(load_snapshot(source, Path(state) / "generation-1"), size=1)
-        with running(create_app(cached(pool, DEFAULT_CACHE_BYTES))) as base, httpx.Client(
-            base_url=base, timeout=30
-        ) as client:
+    with served_app(Settings(source=source, **{"workers": 1, **settings})) as app, running(app) as base:
+        with httpx.Client(base_url=base, timeout=30) as client:
             yield client

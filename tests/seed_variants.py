@@ -6,7 +6,7 @@ so an edit touches exactly the row it names.
 
 from __future__ import annotations
 
-from loaders.records import Catalogue
+from servicegraph.loaders.records import Catalogue
 
 
 def _lines(path) -> list[str]:

@@ -13,10 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 from http_server import serving
-
-from api import named_queries as nq
-from graph.iris import key
-from graph.statutes import identify
+from servicegraph.api import named_queries as nq
+from servicegraph.graph.iris import key
+from servicegraph.graph.statutes import identify
 
 B = "https://servicegraph.example/"
 

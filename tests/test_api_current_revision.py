@@ -11,20 +11,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
-
-from api import revisions
-from api.app import create_app
-from api.context import RERUNS
-from api.worker import WorkerPool
-from graph.namespaces import DCTERMS, SG
-from graph.revisions import RevisionStore
-from graph.store import (
-    OxigraphStore,
-    QueryRequest,
-    QueryResult,
-    to_oxigraph,
-    write_snapshot,
-)
+from servicegraph.api.app import create_app
+from servicegraph.api.context import RERUNS
+from servicegraph.graph.namespaces import DCTERMS, SG
+from servicegraph.store.engine import QueryRequest, QueryResult
+from servicegraph.store.oxigraph import OxigraphStore, to_oxigraph
+from servicegraph.store.revisions import RevisionStore
+from servicegraph.store.snapshots import write_snapshot
+from servicegraph.store.workers import WorkerPool
 
 OLD = "https://servicegraph.example/revision/old"
 NEW = "https://servicegraph.example/revision/new"
@@ -140,8 +134,7 @@ def test_a_revision_store_reads_the_default_graph_not_a_named_one(tmp_path: Path
     snapshot = store.current_snapshot()
     assert snapshot.statistics.graphs  # the revision graph and the metadata are named graphs
     engine = ScriptedEngine({1: OxigraphStore.open_snapshot(snapshot, 1 << 24, in_memory=True)}, [1] * 6)
-    app = create_app(engine, routers=[revisions.router])
-    revisions.attach(app, store)
+    app = create_app(engine, revisions=store)
     with TestClient(app) as client:
         assert client.get("/api/provisions/shared", params={"rollup": True}).status_code == 200
         assert client.get("/api/services/1").status_code == 200

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-
-from api import named_queries as nq
-from api.app import create_app
-from api.worker import WorkerPool
-from graph.store import QueryRequest, QueryResult, QueryTimeout, Statistics, snapshot_from_graph
+from servicegraph.api import named_queries as nq
+from servicegraph.api.app import create_app
+from servicegraph.store.engine import QueryRequest, QueryResult, Statistics
+from servicegraph.store.errors import QueryTimeout
+from servicegraph.store.snapshots import snapshot_from_graph
+from servicegraph.store.workers import WorkerPool
 
 
 class TimingOut:

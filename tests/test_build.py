@@ -9,10 +9,22 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from servicegraph.graph.build import agency_level, build_graph
+from servicegraph.graph.namespaces import (
+    CPSV,
+    CV,
+    DCAT,
+    ELI,
+    ORG,
+    RDF,
+    SG,
+    SKOS,
+    VOID,
+    XSD,
+)
+from servicegraph.graph.namespaces import DCTERMS as DCT
+from servicegraph.loaders.records import Catalogue, Citation, FillType, Item, LevelMark
 
-from graph.build import agency_level, build_graph
-from graph.namespaces import CPSV, CV, DCAT, DCTERMS as DCT, ELI, ORG, RDF, SG, SKOS, VOID, XSD
-from loaders.records import Catalogue, Citation, FillType, Item, LevelMark
 from servicegraph.cli import main
 
 QUERIES = Path(__file__).parent / "queries"

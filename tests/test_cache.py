@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-
-from api.cache import CachingEngine, ResultCache, cached
-from graph.store import QueryRequest, QueryResult, QueryTimeout, Snapshot, Statistics
+from servicegraph.store.cache import CachingEngine, ResultCache, cached
+from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot, Statistics
+from servicegraph.store.errors import QueryTimeout
 
 STATS = Statistics(triples=0, default_graph_triples=0, distinct_subjects=0, properties=0, classes=0, graphs=())
 JSON = "application/sparql-results+json"

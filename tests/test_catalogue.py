@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from servicegraph.loaders import catalogue as catalogue_module
+from servicegraph.loaders.catalogue import COLUMNS, parse_catalogue, read_catalogue
+from servicegraph.loaders.errors import CatalogueError
+from servicegraph.loaders.records import FillType, LevelMark
 
-import loaders.catalogue
-from loaders.catalogue import COLUMNS, parse_catalogue, read_catalogue
-from loaders.errors import CatalogueError
-from loaders.records import FillType, LevelMark
 from servicegraph.cli import main
 
 INFERRED = {16, 17, 18, 19, 20, 21, 22, 23, 24, 26, 29, 30, 32, 35, 38, 39, 40, 46}
@@ -192,7 +192,7 @@ def test_every_item_lies_within_its_lines(seed_catalogue, seed_lines):
 
 def test_citation_parser_gets_the_raw_cell_and_its_first_line(seed_path, monkeypatch, seed_lines):
     calls: dict[int, str] = {}
-    monkeypatch.setattr(loaders.catalogue, "parse_citations", lambda t, n: calls.setdefault(n, t) and ())
+    monkeypatch.setattr(catalogue_module, "parse_citations", lambda t, n: calls.setdefault(n, t) and ())
     read_catalogue(seed_path)
     assert len(calls) == 98
     for first_line, text in calls.items():

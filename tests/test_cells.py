@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from loaders import cells
-from loaders.records import FillType, LevelMark
+from servicegraph.loaders import cells
+from servicegraph.loaders.records import FillType, LevelMark
 
 
 def test_squash_drops_stray_spaces_between_cjk():

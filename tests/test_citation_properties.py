@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from loaders.citations import KINDS, DEPTH, parse_citations
-from loaders.errors import CatalogueError
-from loaders.numerals import parse_numeral, to_chinese
-from loaders.records import Citation
+from servicegraph.loaders.citations import DEPTH, KINDS, parse_citations
+from servicegraph.loaders.errors import CatalogueError
+from servicegraph.loaders.numerals import parse_numeral, to_chinese
+from servicegraph.loaders.records import Citation
 
 # Characters that drive the parser, mixed with ordinary text.
 _SYNTAX = "《》〈〉<>()（）〔〕﹝﹞[]［］【】第条款项章节目点、。；：:.．，\n \t　号令全文附件"

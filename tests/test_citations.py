@@ -10,9 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from loaders.citations import is_form, parse_citations
-from loaders.records import Citation
+from servicegraph.loaders.citations import is_form, parse_citations
+from servicegraph.loaders.records import Citation
 
 Cell = Callable[[int, int], tuple[Citation, ...]]
 

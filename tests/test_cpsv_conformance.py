@@ -14,9 +14,8 @@ import pyshacl
 import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
-
-from graph import namespaces as ns
-from graph.namespaces import CPSV, CV, DCTERMS, ELI, FOAF, SKOS
+from servicegraph.graph import namespaces as ns
+from servicegraph.graph.namespaces import CPSV, CV, DCTERMS, ELI, FOAF, SKOS
 
 OFFICIAL = Path(__file__).resolve().parent.parent / "shapes" / "official" / "cpsv-ap-3.2.0-SHACL.ttl"
 USED_CLASSES = {

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from loaders.catalogue import parse_catalogue
-from loaders.decode import BOM, decode, line_of
-from loaders.errors import CatalogueError
+from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.loaders.decode import BOM, decode, line_of
+from servicegraph.loaders.errors import CatalogueError
 
 
 @pytest.fixture(scope="module")

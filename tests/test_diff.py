@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import seed_variants as v
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
+from servicegraph.graph.build import build_graph
+from servicegraph.graph.diff import change_set_graph, diff_catalogues, to_text
+from servicegraph.graph.namespaces import DEFAULT_BASE, SG
+from servicegraph.graph.report_compare import compare_reports
+from servicegraph.graph.validate import SGS, validate
+from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.store.oxigraph import to_oxigraph
 
-import seed_variants as v
-from graph.build import build_graph
-from graph.diff import change_set_graph, diff_catalogues, to_text
-from graph.report_compare import compare_reports
-from graph.namespaces import DEFAULT_BASE, SG
-from graph.store import to_oxigraph
-from graph.validate import SGS, validate
-from loaders.catalogue import parse_catalogue
 from servicegraph.cli import main
 
 B = DEFAULT_BASE
@@ -163,7 +163,7 @@ def test_cli_diff_text_json_and_errors(seed_path: Path, seed_catalogue, tmp_path
 
 @pytest.mark.parametrize("spec", ["nothere.txt", "0123456789ab"])
 def test_cli_diff_unknown_revision(tmp_path: Path, seed_path: Path, spec: str, capsys) -> None:
-    from graph.revisions import RevisionStore
+    from servicegraph.store.revisions import RevisionStore
 
     RevisionStore(tmp_path / "data")
     assert main(["diff", spec, str(seed_path), "--data-dir", str(tmp_path / "data")]) == 2

@@ -9,13 +9,23 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-
-from graph.build import build_graph, document_iris
-from graph.iris import Minter, key, provision, service_keys
-from graph.namespaces import CPSV, CV, DCTERMS, DEFAULT_BASE, ELI, RDF, SG, SKOS, base_iri
-from graph.statutes import identify
-from loaders.catalogue import parse_catalogue, read_catalogue
-from loaders.records import Catalogue, Citation, Item
+from servicegraph.api.settings import Settings
+from servicegraph.graph.build import build_graph, document_iris
+from servicegraph.graph.iris import Minter, key, provision, service_keys
+from servicegraph.graph.namespaces import (
+    CPSV,
+    CV,
+    DCTERMS,
+    DEFAULT_BASE,
+    ELI,
+    RDF,
+    SG,
+    SKOS,
+    base_iri,
+)
+from servicegraph.graph.statutes import identify
+from servicegraph.loaders.catalogue import parse_catalogue, read_catalogue
+from servicegraph.loaders.records import Catalogue, Citation, Item
 
 
 def item(number: int, name: str, lines: tuple[int, int] = (1, 2)) -> Item:
@@ -82,13 +92,14 @@ def test_same_catalogue_same_graph_on_every_run() -> None:
                                             URIRef(DEFAULT_BASE + "service/甲事项-2")]
 
 
-def test_base_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_base_is_configurable() -> None:
     g = build_graph(catalogue(item(1, "甲事项")), base="https://data.example/dj/")
     assert services(g)["1"] == URIRef("https://data.example/dj/service/甲事项")
     minted = {s for s in g.subjects() if not str(s).startswith(str(SG))}
     assert minted and all(str(s).startswith("https://data.example/dj/") for s in minted)
-    monkeypatch.setenv("SERVICEGRAPH_BASE", "https://env.example/")
-    assert base_iri() == "https://env.example/"
+    env = Settings.from_env({"SERVICEGRAPH_BASE": "https://env.example/"})
+    assert env.served_base == "https://env.example/"
+    assert Settings.from_env({}).served_base == DEFAULT_BASE
     assert base_iri("https://flag.example/") == "https://flag.example/"
     with pytest.raises(ValueError, match="must end with"):
         base_iri("https://no-slash.example")

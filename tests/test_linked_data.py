@@ -11,8 +11,7 @@ import httpx
 import pytest
 from http_server import serving
 from rdflib import Graph, URIRef
-
-from graph.namespaces import DEFAULT_BASE
+from servicegraph.graph.namespaces import DEFAULT_BASE
 
 FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
            "application/rdf+xml": "xml"}

@@ -8,11 +8,10 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from loaders.catalogue import parse_catalogue
-from loaders.cells import HANDLING_MODES
-from loaders.errors import CatalogueError
-from loaders.records import LEVELS, Catalogue, LevelMark
+from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.loaders.cells import HANDLING_MODES
+from servicegraph.loaders.errors import CatalogueError
+from servicegraph.loaders.records import LEVELS, Catalogue, LevelMark
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")

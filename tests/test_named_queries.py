@@ -13,9 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
-
-from api import named_queries as nq
-from graph.store import OxigraphStore, QueryRequest, QueryResult
+from servicegraph.api import named_queries as nq
+from servicegraph.store.engine import QueryRequest, QueryResult
+from servicegraph.store.oxigraph import OxigraphStore
 
 B = "https://servicegraph.example/"
 SG = "https://servicegraph.example/ontology#"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from loaders.numerals import parse_numeral, to_chinese
+from servicegraph.loaders.numerals import parse_numeral, to_chinese
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,22 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
-
-from graph.export import description
-from graph.namespaces import CPSV, CV, DEFAULT_BASE, ELI, SG
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    VOID,
+    XSD,
+)
+from servicegraph.graph.export import description
+from servicegraph.graph.namespaces import CPSV, CV, DEFAULT_BASE, ELI, SG
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ROOT / "shapes" / "official" / "cpsv-ap-3.2.0-SHACL.ttl"
@@ -85,9 +97,8 @@ def test_every_predicate_and_class_a_revision_store_serves_is_declared(
 ) -> None:
     """Metadata and change-set graphs included: two revisions, the second losing item 8."""
     import pyoxigraph as ox
-
     import seed_variants
-    from graph.revisions import RevisionStore
+    from servicegraph.store.revisions import RevisionStore
 
     store = RevisionStore(tmp_path)
     store.add(seed_path.read_bytes(), "seed.txt")

@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 import seed_variants as v
-from graph.namespaces import DEFAULT_BASE
-from graph.revisions import RevisionError, RevisionExists, RevisionStore, open_store
-from loaders.errors import CatalogueError
+from servicegraph.graph.namespaces import DEFAULT_BASE
+from servicegraph.loaders.errors import CatalogueError
+from servicegraph.store.revisions import (
+    RevisionError,
+    RevisionExists,
+    RevisionStore,
+    open_store,
+)
 
 B = DEFAULT_BASE
 BLOOD = "《重庆市献血条例》第九条"

@@ -9,14 +9,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 import seed_variants as v
-from api import revisions
-from api.app import create_app
-from api.worker import WorkerPool
-from graph.namespaces import DEFAULT_BASE
-from graph.revisions import RevisionStore
 from http_server import running
+from servicegraph.api.server import served_app
+from servicegraph.api.settings import Settings
+from servicegraph.graph.namespaces import DEFAULT_BASE
+from servicegraph.store.revisions import RevisionStore
 
 B = DEFAULT_BASE
 TOKEN = "test-token-7f3a"
@@ -28,11 +26,9 @@ SELECT ?rev (COUNT(?s) AS ?n) { ?rev a dcat:Dataset . ?s a cpsv:PublicService } 
 
 @contextmanager
 def server(data_dir: Path, **settings) -> Iterator[httpx.Client]:
-    store = RevisionStore(data_dir)
-    app = create_app(WorkerPool(store.current_snapshot(), size=1), routers=[revisions.router])
-    revisions.attach(app, store, **settings)
-    with running(app) as url, httpx.Client(base_url=url, timeout=120) as client:
-        yield client
+    with served_app(Settings(data_dir=data_dir, workers=1, **settings)) as app, running(app) as url:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            yield client
 
 
 def _current(client: httpx.Client) -> list[tuple[str, int]]:
@@ -43,7 +39,7 @@ def _current(client: httpx.Client) -> list[tuple[str, int]]:
 
 def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_catalogue) -> None:
     data = tmp_path / "data"
-    with server(data, token=TOKEN) as client:
+    with server(data, upload_token=TOKEN) as client:
         assert client.get("/api/revisions").json() == {"current": None, "revisions": []}
         seed = client.post("/api/revisions", params={"name": "seed.txt"}, content=seed_path.read_bytes(),
                            headers=AUTH)
@@ -135,9 +131,9 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
     ("settings", "headers", "status"),
     [
         ({}, AUTH, 403),  # no token configured: uploads disabled
-        ({"token": TOKEN}, {}, 401),
-        ({"token": TOKEN}, {"Authorization": "Bearer wrong"}, 401),
-        ({"token": TOKEN}, {"Authorization": f"Basic {TOKEN}"}, 401),
+        ({"upload_token": TOKEN}, {}, 401),
+        ({"upload_token": TOKEN}, {"Authorization": "Bearer wrong"}, 401),
+        ({"upload_token": TOKEN}, {"Authorization": f"Basic {TOKEN}"}, 401),
     ],
 )
 def test_uploads_need_the_token(tmp_path: Path, seed_path: Path, settings, headers, status) -> None:
@@ -149,7 +145,7 @@ def test_uploads_need_the_token(tmp_path: Path, seed_path: Path, settings, heade
 
 def test_uploads_are_size_limited(tmp_path: Path, seed_path: Path) -> None:
     data = seed_path.read_bytes()
-    with server(tmp_path / "data", token=TOKEN, max_upload_bytes=len(data) - 1) as client:
+    with server(tmp_path / "data", upload_token=TOKEN, max_upload_bytes=len(data) - 1) as client:
         assert client.post("/api/revisions", content=data, headers=AUTH).status_code == 413
 
         def chunks() -> Iterator[bytes]:  # no Content-Length: the limit holds while reading
@@ -158,7 +154,7 @@ def test_uploads_are_size_limited(tmp_path: Path, seed_path: Path) -> None:
 
         assert client.post("/api/revisions", content=chunks(), headers=AUTH).status_code == 413
         assert client.get("/api/revisions").json()["revisions"] == []
-    with server(tmp_path / "data", token=TOKEN, max_upload_bytes=len(data)) as client:
+    with server(tmp_path / "data", upload_token=TOKEN, max_upload_bytes=len(data)) as client:
         assert client.post("/api/revisions", content=data, headers=AUTH).status_code == 201
         again = client.post("/api/revisions", content=data, headers=AUTH)
         assert again.status_code == 409 and again.json()["revision"]["status"] == "accepted"
@@ -167,7 +163,7 @@ def test_uploads_are_size_limited(tmp_path: Path, seed_path: Path) -> None:
 def test_an_upload_while_another_process_writes_is_refused_until_it_is_done(tmp_path: Path, seed_path: Path) -> None:
     import fcntl
 
-    with server(tmp_path / "data", token=TOKEN) as client:
+    with server(tmp_path / "data", upload_token=TOKEN) as client:
         with open(tmp_path / "data" / "lock", "wb") as other:  # another process holding the writer lock
             fcntl.flock(other, fcntl.LOCK_EX)
             busy = client.post("/api/revisions", content=seed_path.read_bytes(), headers=AUTH)

@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-
 import seed_variants as v
-from api import revisions
-from api.app import create_app
-from api.cache import cached
-from api.worker import WorkerPool
-from graph.namespaces import DEFAULT_BASE
-from graph.revisions import RevisionStore
 from http_server import running
-from loaders.catalogue import parse_catalogue
+from servicegraph.api.app import create_app
+from servicegraph.api.settings import Settings
+from servicegraph.graph.namespaces import DEFAULT_BASE
+from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.store.cache import cached
+from servicegraph.store.revisions import RevisionStore
+from servicegraph.store.workers import WorkerPool
 
 TOKEN = "concurrency-token"
 REMOVED = (5, 20, 40, 60)  # revision k drops the first k of these
@@ -123,8 +122,7 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
     store = RevisionStore(tmp_path / "data")
     store.add(seed_path.read_bytes(), "seed.txt")
     pool = WorkerPool(store.current_snapshot(), size=2)
-    app = create_app(cached(pool, 16 * 1024 * 1024), routers=[revisions.router])
-    revisions.attach(app, store, token=TOKEN, grace=2.0)
+    app = create_app(cached(pool, 16 * 1024 * 1024), Settings(upload_token=TOKEN, timeout=1.0), store)
 
     with running(app) as url:
         stop = threading.Event()

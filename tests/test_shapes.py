@@ -11,9 +11,8 @@ from collections.abc import Callable
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-
-from graph.namespaces import CPSV, CV, DCTERMS, SG
-from graph.validate import SGS, load_shapes, validate
+from servicegraph.graph.namespaces import CPSV, CV, DCTERMS, SG
+from servicegraph.graph.validate import SGS, load_shapes, validate
 
 B = "https://servicegraph.example/"
 S1, S2 = URIRef(B + "service/甲"), URIRef(B + "service/乙")

@@ -7,12 +7,11 @@ import time
 
 import httpx
 import pytest
-from rdflib import Graph, Literal, Namespace
-
-from api.app import create_app
-from api.worker import WorkerPool
-from graph.store import snapshot_from_graph
 from http_server import running
+from rdflib import Graph, Literal, Namespace
+from servicegraph.api.app import create_app
+from servicegraph.store.snapshots import snapshot_from_graph
+from servicegraph.store.workers import WorkerPool
 
 EX = Namespace("http://example.org/")
 TIMEOUT = 2.0

@@ -7,18 +7,23 @@ import json
 
 import httpx
 import pytest
+from http_server import running
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import VOID
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
+from servicegraph.api.app import create_app
+from servicegraph.api.negotiation import (
+    GRAPH_TYPES,
+    RESULTS_TYPES,
+    UnknownFormat,
+    choose,
+)
+from servicegraph.api.query_guard import QueryRefused, check_query
+from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
+from servicegraph.store.snapshots import snapshot_from_dump
+from servicegraph.store.workers import WorkerPool
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
-
-from api.app import create_app
-from api.negotiation import GRAPH_TYPES, RESULTS_TYPES, UnknownFormat, choose
-from api.query_guard import QueryRefused, check_query
-from api.worker import WorkerPool
-from graph.store import GRAPH_FORMATS, RESULTS_FORMATS, snapshot_from_dump
-from http_server import running
 
 EX = Namespace("http://example.org/")
 G1 = "http://example.org/graph/one"

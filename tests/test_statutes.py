@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from graph.statutes import (
-    chinese_numeral, clean_title, document_type, identify, parse_issuing_number, provision_label,
+from servicegraph.graph.statutes import (
+    chinese_numeral,
+    clean_title,
+    document_type,
+    identify,
+    parse_issuing_number,
+    provision_label,
     title_key,
 )
-from loaders.records import Citation, Item
+from servicegraph.loaders.records import Citation, Item
 
 
 def cite(title: str, doc_number: str | None = None, line: int = 1, provision=(("条", 1),)) -> Citation:

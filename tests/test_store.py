@@ -8,17 +8,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-
-from api.worker import WorkerPool
-from graph.store import (
-    OxigraphStore,
-    QueryRequest,
-    QuerySyntaxError,
-    ResultTooLarge,
-    snapshot_from_dump,
-    snapshot_from_graph,
-)
-from loaders.errors import CatalogueError
+from servicegraph.store.engine import QueryRequest
+from servicegraph.store.errors import DumpError, QuerySyntaxError, ResultTooLarge
+from servicegraph.store.oxigraph import OxigraphStore
+from servicegraph.store.snapshots import snapshot_from_dump, snapshot_from_graph
+from servicegraph.store.workers import WorkerPool
 
 EX = Namespace("http://example.org/")
 JSON = "application/sparql-results+json"
@@ -111,13 +105,13 @@ def test_a_dump_keeps_named_graphs_and_a_graphs_only_dump_gets_their_union_as_de
 def test_a_bad_dump_names_file_and_line(tmp_path: Path) -> None:
     dump = tmp_path / "bad.ttl"
     dump.write_text("<http://x/a> <http://x/p> <http://x/b> .\n<http://x/a> <http://x/p> .\n", encoding="utf-8")
-    with pytest.raises(CatalogueError) as error:
+    with pytest.raises(DumpError) as error:
         snapshot_from_dump(tmp_path / "s", 1, dump)
-    assert error.value.source == str(dump)
+    assert error.value.path == str(dump)
     assert error.value.line == 2
-    with pytest.raises(CatalogueError, match="not an RDF dump"):
+    with pytest.raises(DumpError, match="not an RDF dump"):
         snapshot_from_dump(tmp_path / "t", 1, tmp_path / "data.csv")
-    with pytest.raises(CatalogueError):
+    with pytest.raises(DumpError):
         snapshot_from_dump(tmp_path / "u", 1, tmp_path / "missing.nt")
 
 

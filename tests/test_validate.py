@@ -11,10 +11,10 @@ import json
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
+from servicegraph.graph.build import build_graph
+from servicegraph.graph.validate import SGS, Report, validate
+from servicegraph.loaders.catalogue import parse_catalogue
 
-from graph.build import build_graph
-from graph.validate import SGS, Report, validate
-from loaders.catalogue import parse_catalogue
 from servicegraph.cli import main
 
 Outcome = tuple[str, str, int | None, int | None, str | None]

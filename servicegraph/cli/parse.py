@@ -7,8 +7,8 @@ import json
 import sys
 import unicodedata
 
-from loaders.catalogue import read_catalogue
-from loaders.records import LEVELS, Catalogue, Item, LevelMark
+from servicegraph.loaders.catalogue import read_catalogue
+from servicegraph.loaders.records import LEVELS, Catalogue, Item, LevelMark
 
 HELP = "parse a catalogue file and print its items (JSON array or a table)"
 

@@ -11,12 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from graph.diff import change_set_graph, diff_catalogues, to_text
-from graph.namespaces import base_iri
-from graph.revisions import RevisionError, RevisionStore
-from loaders.catalogue import read_catalogue
-from loaders.records import Catalogue
-from servicegraph.commands import add_base_argument
+from servicegraph.cli.arguments import add_base_argument
+from servicegraph.graph.diff import change_set_graph, diff_catalogues, to_text
+from servicegraph.graph.namespaces import base_iri
+from servicegraph.loaders.catalogue import read_catalogue
+from servicegraph.loaders.records import Catalogue
+from servicegraph.store.revisions import RevisionError, RevisionStore
 
 HELP = "show what changed between two revisions (files or revision ids): items, fields, citations"
 

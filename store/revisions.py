@@ -35,16 +35,17 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-
-from graph.build import build_graph
-from graph.diff import ChangeSet, change_set_graph, diff_catalogues
-from graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
-from graph.report_compare import mark_new
-from graph.store import Snapshot, Statistics, to_oxigraph, write_snapshot
-from graph.validate import SEVERITIES, Report, validate
-from loaders.catalogue import parse_catalogue
-from loaders.errors import CatalogueError
-from loaders.records import Catalogue
+from servicegraph.graph.build import build_graph
+from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues
+from servicegraph.graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
+from servicegraph.graph.report_compare import mark_new
+from servicegraph.graph.validate import SEVERITIES, Report, validate
+from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.loaders.errors import CatalogueError
+from servicegraph.loaders.records import Catalogue
+from servicegraph.store.engine import Snapshot, Statistics
+from servicegraph.store.oxigraph import to_oxigraph
+from servicegraph.store.snapshots import write_snapshot
 
 REVISION_ID = re.compile(r"^[0-9a-f]{12}$")
 

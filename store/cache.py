@@ -13,9 +13,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Protocol
 
-from graph.store import QueryRequest, QueryResult, Snapshot, Statistics
-
-DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+from servicegraph.store import limits
+from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot, Statistics
 
 _ENTRY_OVERHEAD = 200
 """Bytes counted per entry besides its query text and body (key tuple, result object)."""
@@ -84,7 +83,7 @@ class ResultCache:
 class CachingEngine:
     """`engine` behind a `ResultCache`; also passes `snapshot` and `publish` through."""
 
-    def __init__(self, engine: PublishingEngine, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+    def __init__(self, engine: PublishingEngine, max_bytes: int = limits.CACHE_BYTES) -> None:
         self.engine = engine
         self.cache = ResultCache(max_bytes)
         self.hits = 0

@@ -6,12 +6,12 @@ import argparse
 import json
 import sys
 
-from graph.build import document_iris
-from graph.iris import Minter
-from graph.namespaces import base_iri
-from graph.statutes import Document, identify
-from loaders.catalogue import read_catalogue
-from servicegraph.commands import add_base_argument
+from servicegraph.cli.arguments import add_base_argument
+from servicegraph.graph.build import document_iris
+from servicegraph.graph.iris import Minter
+from servicegraph.graph.namespaces import base_iri
+from servicegraph.graph.statutes import Document, identify
+from servicegraph.loaders.catalogue import read_catalogue
 
 HELP = "list the legal documents a catalogue cites, with their variant titles and merge reasons"
 

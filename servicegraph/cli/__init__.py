@@ -1,4 +1,4 @@
-"""The `servicegraph` command: one subcommand per module in `servicegraph.commands`.
+"""The `servicegraph` command: one subcommand per module in `servicegraph.cli`.
 
 Each command module defines `HELP` (one line), `add_arguments(parser)` and
 `run(args) -> int` (the exit status).
@@ -11,7 +11,8 @@ import importlib
 import sys
 
 import servicegraph
-from loaders.errors import CatalogueError
+from servicegraph.loaders.errors import CatalogueError
+from servicegraph.store.errors import DumpError
 
 COMMANDS = ("parse", "build", "validate", "statutes", "serve", "diff")
 
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     modules = {}
     for name in COMMANDS:
-        module = modules[name] = importlib.import_module(f"servicegraph.commands.{name}")
+        module = modules[name] = importlib.import_module(f"servicegraph.cli.{name}")
         module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
     try:
         args = parser.parse_args(argv)
@@ -29,6 +30,6 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return modules[args.command].run(args)
-    except CatalogueError as exc:
+    except (CatalogueError, DumpError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -7,11 +7,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.build import build_graph
-from graph.export import write_all
-from graph.namespaces import base_iri
-from loaders.catalogue import read_catalogue
-from servicegraph.commands import add_base_argument
+from servicegraph.cli.arguments import add_base_argument
+from servicegraph.graph.build import build_graph
+from servicegraph.graph.export import write_all
+from servicegraph.graph.namespaces import base_iri
+from servicegraph.loaders.catalogue import read_catalogue
 
 HELP = "build the RDF graph of a catalogue and write it (Turtle, N-Triples, JSON-LD, VoID/DCAT)"
 

@@ -8,9 +8,11 @@ import asyncio
 
 import pytest
 from rdflib import Graph, Literal, Namespace
-
-from api.worker import WorkerPool
-from graph.store import EngineUnavailable, OxigraphStore, QueryRequest, snapshot_from_graph
+from servicegraph.store.engine import QueryRequest
+from servicegraph.store.errors import EngineUnavailable
+from servicegraph.store.oxigraph import OxigraphStore
+from servicegraph.store.snapshots import snapshot_from_graph
+from servicegraph.store.workers import WorkerPool
 
 EX = Namespace("http://example.org/")
 JSON = "application/sparql-results+json"

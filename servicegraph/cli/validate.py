@@ -10,12 +10,16 @@ import argparse
 import json
 import sys
 
-from graph.build import build_graph
-from graph.namespaces import base_iri
-from graph.report_compare import mark_new, new_by_result, report_turtle_against
-from graph.validate import SEVERITIES, Report, Result, validate
-from loaders.catalogue import read_catalogue
-from servicegraph.commands import add_base_argument
+from servicegraph.cli.arguments import add_base_argument
+from servicegraph.graph.build import build_graph
+from servicegraph.graph.namespaces import base_iri
+from servicegraph.graph.report_compare import (
+    mark_new,
+    new_by_result,
+    report_turtle_against,
+)
+from servicegraph.graph.validate import SEVERITIES, Report, Result, validate
+from servicegraph.loaders.catalogue import read_catalogue
 
 HELP = "validate a catalogue with the SHACL shapes; print every result grouped by item"
 

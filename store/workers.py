@@ -24,23 +24,13 @@ import socket
 import struct
 from concurrent.futures import ThreadPoolExecutor
 
-from graph.store import (
-    EngineUnavailable,
-    OxigraphStore,
-    QueryError,
-    QueryRequest,
-    QueryResult,
-    QueryTimeout,
-    Snapshot,
-    Statistics,
-)
+from servicegraph.store import limits
+from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot, Statistics
+from servicegraph.store.errors import EngineUnavailable, QueryError, QueryTimeout
+from servicegraph.store.oxigraph import OxigraphStore
 
 log = logging.getLogger("servicegraph.worker")
 _CONTEXT = multiprocessing.get_context("spawn")
-
-
-IN_MEMORY_TRIPLES = 2_000_000
-"""Snapshots up to this size are copied into each worker's memory (queries run ~4x faster)."""
 
 _HEADER = struct.Struct("!BQ")
 """A frame: its kind and the payload's length, then the payload."""
@@ -80,7 +70,7 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
 def _serve(sock: socket.socket, snapshot: Snapshot, max_result_bytes: int) -> None:
     """Worker process: answer request frames until the socket closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers end
-    in_memory = snapshot.statistics.triples <= IN_MEMORY_TRIPLES
+    in_memory = snapshot.statistics.triples <= limits.IN_MEMORY_TRIPLES
     store = OxigraphStore.open_snapshot(snapshot, max_result_bytes, in_memory)
     import rdflib  # noqa: F401  (bindings arrive as rdflib terms: import before "ready")
 
@@ -164,9 +154,9 @@ class WorkerPool:
         self,
         snapshot: Snapshot,
         *,
-        size: int = 2,
-        timeout: float = 10.0,
-        max_result_bytes: int = 16 * 1024 * 1024,
+        size: int = limits.WORKERS,
+        timeout: float = limits.QUERY_TIMEOUT,
+        max_result_bytes: int = limits.MAX_RESULT_BYTES,
     ) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")

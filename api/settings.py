@@ -1,0 +1,50 @@
+"""`Settings`: everything the served app is configured by, read from the environment once.
+
+The serve command fills one from its arguments (defaults from `Settings.from_env()`),
+and `api.server.served_app` builds the app from it; tests and benchmarks do the same.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from servicegraph.graph.namespaces import base_iri
+from servicegraph.store import limits
+
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+"""Bytes one revision upload may take."""
+
+UPLOAD_GRACE = 5.0
+"""Seconds past the query time limit a retired generation is kept for queries still on it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    source: Path | None = None  # a catalogue or an RDF dump; with data_dir, one to add as a revision
+    data_dir: Path | None = None  # a revision store
+    base: str | None = None  # base IRI of minted IRIs; None: the data directory's, else the default
+    upload_token: str | None = None  # None: uploads disabled
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
+    workers: int = limits.WORKERS
+    timeout: float = limits.QUERY_TIMEOUT
+    max_result_bytes: int = limits.MAX_RESULT_BYTES
+    cache_bytes: int = limits.CACHE_BYTES
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ, **values: Any) -> Settings:
+        """Settings from $SERVICEGRAPH_BASE and $SERVICEGRAPH_UPLOAD_TOKEN, then `values`."""
+        found: dict[str, Any] = {}
+        if environ.get("SERVICEGRAPH_BASE"):
+            found["base"] = environ["SERVICEGRAPH_BASE"]  # checked where it is used
+        if environ.get("SERVICEGRAPH_UPLOAD_TOKEN"):
+            found["upload_token"] = environ["SERVICEGRAPH_UPLOAD_TOKEN"]
+        return replace(cls(**found), **values)
+
+    @property
+    def served_base(self) -> str:
+        """The base IRI served when no data directory says otherwise."""
+        return base_iri(self.base)

@@ -1,0 +1,1 @@
+"""The servicegraph ontology (Turtle), read as package data."""

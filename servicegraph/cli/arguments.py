@@ -1,0 +1,48 @@
+"""Argument types the commands share, and the environment's defaults (read once)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from functools import cache
+
+from servicegraph.api.settings import Settings
+from servicegraph.graph.namespaces import DEFAULT_BASE, base_iri
+
+
+@cache
+def environment() -> Settings:
+    """Defaults from the environment ($SERVICEGRAPH_BASE, $SERVICEGRAPH_UPLOAD_TOKEN)."""
+    return Settings.from_env()
+
+
+def at_least(least: float, kind: Callable[[str], float] = int) -> Callable[[str], float]:
+    """An argparse type: a number of `kind` no smaller than `least` (a usage error otherwise)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {'a whole number' if kind is int else 'a number'}: {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}: {text}")
+        return value
+
+    return parse
+
+
+def _base(text: str) -> str:
+    try:
+        return base_iri(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_base_argument(parser: argparse.ArgumentParser, default: str = DEFAULT_BASE) -> None:
+    """`--base IRI`, checked while arguments are parsed ($SERVICEGRAPH_BASE is checked too)."""
+    parser.add_argument(
+        "--base",
+        type=_base,
+        default=environment().base,
+        help=f"base IRI of minted IRIs (default: $SERVICEGRAPH_BASE, else {default})",
+    )

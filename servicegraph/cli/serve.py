@@ -1,0 +1,103 @@
+"""`servicegraph serve`: serve a catalogue or an RDF dump through the SPARQL endpoint."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from servicegraph.api.settings import Settings
+from servicegraph.cli.arguments import add_base_argument, at_least, environment
+from servicegraph.store.formats import DUMP_FORMATS
+
+HELP = "serve a catalogue (built on the fly) or an RDF dump over SPARQL 1.1 at /sparql"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = environment()
+    parser.add_argument(
+        "source",
+        type=Path,
+        nargs="?",
+        metavar="FILE|DUMP",
+        help=f"a catalogue text file, or an RDF dump ({', '.join(DUMP_FORMATS)});"
+        " with --data-dir, a catalogue to add as a revision (optional)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep every revision in DIR and serve the current one, uploads at /api/revisions"
+        " (docs/revisions.md)",
+    )
+    parser.add_argument(
+        "--upload-token",
+        default=defaults.upload_token,
+        help="token a revision upload must send (default $SERVICEGRAPH_UPLOAD_TOKEN; none: uploads disabled)",
+    )
+    parser.add_argument(
+        "--max-upload-bytes",
+        type=at_least(1),
+        default=defaults.max_upload_bytes,
+        help=f"size limit of one upload (default {defaults.max_upload_bytes} bytes)",
+    )
+    add_base_argument(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=at_least(0), default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--workers", type=at_least(1), default=defaults.workers, help=f"query worker processes (default {defaults.workers})"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=at_least(0.001, float),
+        default=defaults.timeout,
+        help=f"time limit per query in seconds (default {defaults.timeout:g})",
+    )
+    parser.add_argument(
+        "--max-result-bytes",
+        type=at_least(1),
+        default=defaults.max_result_bytes,
+        help=f"size limit of one serialised result (default {defaults.max_result_bytes} bytes)",
+    )
+    parser.add_argument(
+        "--cache-bytes",
+        type=at_least(0),
+        default=defaults.cache_bytes,
+        help=f"results cache per data generation, in bytes (default {defaults.cache_bytes}; 0: no cache)",
+    )
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    return Settings(
+        source=args.source,
+        data_dir=args.data_dir,
+        base=args.base,
+        upload_token=args.upload_token,
+        max_upload_bytes=args.max_upload_bytes,
+        workers=args.workers,
+        timeout=args.timeout,
+        max_result_bytes=args.max_result_bytes,
+        cache_bytes=args.cache_bytes,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from servicegraph.api.server import served_app
+    from servicegraph.store.revisions import RevisionError
+
+    if args.source is None and args.data_dir is None:
+        print("error: give a catalogue file or an RDF dump, or --data-dir", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        with served_app(settings_of(args)) as app:
+            uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    except RevisionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot use {args.data_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0

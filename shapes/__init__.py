@@ -1,0 +1,1 @@
+"""The SHACL shapes (Turtle): the project's own, and the official CPSV-AP shapes in `official/`."""

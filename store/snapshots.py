@@ -1,0 +1,133 @@
+"""Snapshots: read-only store directories written from a graph, quads or a dump.
+
+`load_source` is how a served file becomes a snapshot: an RDF dump as it is, a
+catalogue built first.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from servicegraph.graph.namespaces import DEFAULT_BASE
+from servicegraph.store.engine import Snapshot, Statistics
+from servicegraph.store.errors import DumpError
+from servicegraph.store.formats import DUMP_FORMATS
+from servicegraph.store.oxigraph import to_oxigraph
+
+if TYPE_CHECKING:
+    import rdflib
+
+
+def write_snapshot(path: Path, generation: int, quads: Iterable[ox.Quad]) -> Snapshot:
+    """Write `quads` to a fresh store directory at `path` (which must not exist)."""
+    store = ox.Store(str(path))
+    store.bulk_extend(quads)
+    return _close(store, path, generation)
+
+
+def snapshot_from_graph(path: Path, generation: int, graph: rdflib.Graph) -> Snapshot:
+    """A snapshot of an rdflib graph.
+
+    A Dataset keeps its named graphs. A plain graph named by an IRI (a revision from
+    `build_graph`) goes in that named graph and is also the default graph.
+    """
+    from rdflib import URIRef
+    from rdflib.graph import ConjunctiveGraph
+
+    if isinstance(graph, ConjunctiveGraph):
+        quads = (
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _graph_name(g))
+            for s, p, o, g in graph.quads((None, None, None, None))
+        )
+        return write_snapshot(path, generation, quads)
+    names = [ox.DefaultGraph()]
+    if isinstance(graph.identifier, URIRef):
+        names.append(ox.NamedNode(str(graph.identifier)))
+    quads = (
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
+        for s, p, o in graph
+        for name in names
+    )
+    return write_snapshot(path, generation, quads)
+
+
+def _graph_name(graph: rdflib.Graph | rdflib.term.Node | None) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    """A quad's graph: rdflib gives a Graph (ConjunctiveGraph) or its name (Dataset)."""
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    name = getattr(graph, "identifier", graph)
+    if name is None or name == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    return to_oxigraph(name)
+
+
+_PARSE_LINE = re.compile(r"line (\d+)|at (\d+):")
+
+
+def snapshot_from_dump(path: Path, generation: int, dump: Path) -> Snapshot:
+    """A snapshot of an RDF dump (Turtle, N-Triples, N-Quads or TriG; named graphs kept).
+
+    A dump with only named graphs gets their union as its default graph.
+
+    Raises `DumpError` naming the file and line when the dump cannot be read.
+    """
+    rdf_format = DUMP_FORMATS.get(dump.suffix.lower())
+    if rdf_format is None:
+        raise DumpError(str(dump), None, f"not an RDF dump: use one of {', '.join(DUMP_FORMATS)}")
+    store = ox.Store(str(path))
+    try:
+        store.bulk_load(path=str(dump), format=rdf_format)
+    except SyntaxError as exc:
+        del store
+        shutil.rmtree(path, ignore_errors=True)
+        match = _PARSE_LINE.search(str(exc))
+        line = int(match.group(1) or match.group(2)) if match else None
+        raise DumpError(str(dump), line, str(exc)) from None
+    except OSError as exc:
+        del store
+        shutil.rmtree(path, ignore_errors=True)
+        raise DumpError(str(dump), None, exc.strerror or str(exc)) from None
+    if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None:
+        store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in store])
+    return _close(store, path, generation)
+
+
+def _close(store: ox.Store, path: Path, generation: int) -> Snapshot:
+    """Flush and drop the writer (readers must not open a store a writer holds)."""
+    store.flush()
+    statistics = _statistics(store)
+    del store
+    return Snapshot(path, generation, statistics)
+
+
+def _query(name: str) -> str:
+    return resources.files("servicegraph.store").joinpath("queries", name).read_text(encoding="utf-8")
+
+
+def _statistics(store: ox.Store) -> Statistics:
+    sizes = store.query(_query("graph-sizes.rq"))
+    (counts,) = store.query(_query("statistics.rq"), use_default_graph_as_union=True)
+    return Statistics(
+        triples=int(counts["triples"].value),
+        default_graph_triples=sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+        distinct_subjects=int(counts["subjects"].value),
+        properties=int(counts["properties"].value),
+        classes=int(counts["classes"].value),
+        graphs=tuple(sorted((s["g"].value, int(s["n"].value)) for s in sizes)),
+    )
+
+
+def load_source(source: Path, directory: Path, base: str = DEFAULT_BASE) -> Snapshot:
+    """A snapshot of `source` in `directory`: an RDF dump as is, a catalogue built first."""
+    if source.suffix.lower() in DUMP_FORMATS:
+        return snapshot_from_dump(directory, 1, source)
+    from servicegraph.graph.build import build_graph
+    from servicegraph.loaders.catalogue import read_catalogue
+
+    return snapshot_from_graph(directory, 1, build_graph(read_catalogue(source), base))
