@@ -13,13 +13,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from servicegraph.api import index, linked_data, routes, service_description, sparql
 from servicegraph.api import revisions as revision_routes
 from servicegraph.api.query_guard import QueryRefused
 from servicegraph.api.settings import UPLOAD_GRACE, Settings
 from servicegraph.store.engine import QueryEngine
 from servicegraph.store.revisions import RevisionStore
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("servicegraph.access")
 
@@ -73,7 +74,9 @@ async def _refused(request: Request, exc: Exception) -> PlainTextResponse:
     return PlainTextResponse(exc.message + "\n", status_code=exc.status)
 
 
-def create_app(engine: QueryEngine, settings: Settings | None = None, revisions: RevisionStore | None = None) -> FastAPI:
+def create_app(
+    engine: QueryEngine, settings: Settings | None = None, revisions: RevisionStore | None = None
+) -> FastAPI:
     """The app over `engine`, which it starts and closes with the app's lifespan.
 
     With `revisions`, the engine must be able to `publish` (the worker pool): uploads
@@ -94,9 +97,7 @@ def create_app(engine: QueryEngine, settings: Settings | None = None, revisions:
     app.state.settings = settings
     app.state.base = revisions.base if revisions is not None else settings.served_base
     app.add_exception_handler(QueryRefused, _refused)
-    app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
-    )
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.add_middleware(AccessLog)  # outermost: CORS preflights are logged too
     app.include_router(index.router)
     app.include_router(sparql.router)

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from rdflib import URIRef
+
 from servicegraph.api import named_queries as nq
 from servicegraph.store.errors import (
     EngineUnavailable,

@@ -8,6 +8,7 @@ from string import Template
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+
 from servicegraph.api.negotiation import choose
 
 PAGE = Template((Path(__file__).parent / "templates" / "index.html").read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+
 from servicegraph.api import named_queries as nq
 from servicegraph.api.context import Consistent, Context, answer, context
 from servicegraph.api.negotiation import GRAPH_TYPES, negotiate
@@ -35,8 +36,12 @@ RDFLIB_FORMATS = {
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
 }
-FORMAT_NAMES = {"text/turtle": "turtle", "application/n-triples": "nt",
-                "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml"}
+FORMAT_NAMES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+}
 LABELS = (DCTERMS.title, SKOS.prefLabel, RDFS.label)
 PAGE = Template((Path(__file__).parent / "templates" / "resource.html").read_text(encoding="utf-8"))
 
@@ -56,15 +61,22 @@ async def describe(request: Request, ctx: Context = Depends(context), format: st
     headers = {"Vary": "Accept"}
     if media_type == HTML:
         return Response(page(graph, iri, ctx.base), media_type="text/html; charset=utf-8", headers=headers)
-    extra = {"context": jsonld_context()["@context"], "auto_compact": True} if media_type == "application/ld+json" else {}
+    extra = (
+        {"context": jsonld_context()["@context"], "auto_compact": True} if media_type == "application/ld+json" else {}
+    )
     data = graph.serialize(format=RDFLIB_FORMATS[media_type], **extra)
     return Response(data, media_type=media_type, headers=headers)
 
 
 for _root in ROOTS:
     for _path in (f"/{_root}", f"/{_root}/{{rest:path}}"):
-        router.add_api_route(_path, describe, methods=["GET"], include_in_schema=_path == "/service/{rest:path}",
-                             summary="Linked data: the resource <{base}path> in the negotiated format")
+        router.add_api_route(
+            _path,
+            describe,
+            methods=["GET"],
+            include_in_schema=_path == "/service/{rest:path}",
+            summary="Linked data: the resource <{base}path> in the negotiated format",
+        )
 
 
 def page(graph: Graph, iri: URIRef, base: str) -> str:
@@ -74,8 +86,11 @@ def page(graph: Graph, iri: URIRef, base: str) -> str:
     incoming = sorted(((p, s) for s, p in graph.subject_predicates(iri)), key=_sort_key)
     formats = ", ".join(f'<a href="?format={FORMAT_NAMES[t]}">{html.escape(t)}</a>' for t in GRAPH_TYPES)
     return PAGE.substitute(
-        title=html.escape(title), iri=html.escape(str(iri)), formats=formats,
-        outgoing=_rows(graph, outgoing, base), incoming=_rows(graph, incoming, base),
+        title=html.escape(title),
+        iri=html.escape(str(iri)),
+        formats=formats,
+        outgoing=_rows(graph, outgoing, base),
+        incoming=_rows(graph, incoming, base),
     )
 
 
@@ -105,8 +120,8 @@ def _cell(graph: Graph, node: Node, base: str) -> str:
 def href(iri: str, base: str) -> str:
     """The link to `iri`: on this server when minted under `base` (not a hash IRI of the
     ontology), else the IRI itself."""
-    if iri.startswith(base) and "#" not in iri[len(base):]:
-        return "/" + quote(iri[len(base):], safe="/")
+    if iri.startswith(base) and "#" not in iri[len(base) :]:
+        return "/" + quote(iri[len(base) :], safe="/")
     return iri
 
 

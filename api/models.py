@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
+
 from servicegraph.graph.namespaces import SG
 
 T = TypeVar("T")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Union
 
 from rdflib import BNode, Literal, URIRef
+
 from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.errors import QueryError, QuerySyntaxError
 

@@ -16,9 +16,7 @@ from typing import Literal
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 FORMS: tuple[QueryForm, ...] = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"}
-)
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
 
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
@@ -79,10 +77,6 @@ def _refuse_operations(words: set[str]) -> None:
         raise QueryRefused(403, "LOAD is refused: this endpoint is read-only and never fetches data")
     updates = sorted(UPDATE_KEYWORDS.intersection(words))
     if updates:
-        raise QueryRefused(
-            403, f"SPARQL Update ({', '.join(updates)}) is refused: this endpoint is read-only"
-        )
+        raise QueryRefused(403, f"SPARQL Update ({', '.join(updates)}) is refused: this endpoint is read-only")
     if "SERVICE" in words:
-        raise QueryRefused(
-            403, "SERVICE (federated query) is refused: this endpoint never contacts other hosts"
-        )
+        raise QueryRefused(403, "SERVICE (federated query) is refused: this endpoint never contacts other hosts")

@@ -21,6 +21,8 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.datastructures import UploadFile
+
 from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.store.revisions import (
@@ -30,7 +32,6 @@ from servicegraph.store.revisions import (
     RevisionStore,
     UnknownRevision,
 )
-from starlette.datastructures import UploadFile
 
 DIFFS_KEPT = 32
 """Change sets kept in memory (revisions never change, so a kept diff stays right)."""
@@ -97,8 +98,11 @@ async def get_revision(request: Request, revision_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/{revision_id}/report", summary="The validation report as JSON, or SHACL Turtle (?format=turtle)",
-            responses={200: {"content": {"application/json": {}, "text/turtle": {}}}})
+@router.get(
+    "/{revision_id}/report",
+    summary="The validation report as JSON, or SHACL Turtle (?format=turtle)",
+    responses={200: {"content": {"application/json": {}, "text/turtle": {}}}},
+)
 async def get_report(request: Request, revision_id: str, format: str | None = None) -> Response:
     store = _revisions(request).store
     meta = _known(store.get, revision_id)
@@ -109,8 +113,11 @@ async def get_report(request: Request, revision_id: str, format: str | None = No
     return JSONResponse(store.report_json(meta.id))
 
 
-@router.get("/{old}/diff/{new}", summary="What changed from revision `old` to revision `new` (?format=text to read)",
-            responses={200: {"content": {"application/json": {}, "text/plain": {}}}})
+@router.get(
+    "/{old}/diff/{new}",
+    summary="What changed from revision `old` to revision `new` (?format=text to read)",
+    responses={200: {"content": {"application/json": {}, "text/plain": {}}}},
+)
 async def get_diff(request: Request, old: str, new: str, format: str = "json") -> Response:
     if format not in ("json", "text"):
         raise HTTPException(400, "format is json or text")
@@ -140,8 +147,9 @@ def _authorise(request: Request, token: str | None) -> None:
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     # Header values arrive decoded as latin-1: back to their bytes, compared with the token's UTF-8.
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode("latin-1"), token.encode()):
-        raise HTTPException(401, "an upload needs the header 'Authorization: Bearer <token>'",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "an upload needs the header 'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 from rdflib import Literal, URIRef
+
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api import statutes
@@ -48,13 +49,25 @@ def _level_roles(joined: object) -> list[m.LevelRole]:
 @router.get("/services", response_model=m.Page[m.ServiceSummary], summary="Every service, by number")
 async def list_services(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.ServiceSummary]:
     rows, total = await answer(nq.run_page(ctx.runner, "services", None, limit, offset))
-    items = [m.ServiceSummary(iri=str(r["service"]), number=int(r["number"]), identifier=str(r["identifier"]),
-                              title=str(r["title"]), item_type=_s(r["item_type"])) for r in rows]
+    items = [
+        m.ServiceSummary(
+            iri=str(r["service"]),
+            number=int(r["number"]),
+            identifier=str(r["identifier"]),
+            title=str(r["title"]),
+            item_type=_s(r["item_type"]),
+        )
+        for r in rows
+    ]
     return m.Page(total=total, limit=limit, offset=offset, items=items)
 
 
-@router.get("/services/{number}", response_model=m.ServiceDetail, summary="One service by its item number",
-            responses={404: {"description": "No service has that number."}})
+@router.get(
+    "/services/{number}",
+    response_model=m.ServiceDetail,
+    summary="One service by its item number",
+    responses={404: {"description": "No service has that number."}},
+)
 async def get_service(ctx: Ctx, number: int) -> m.ServiceDetail:
     rows = await answer(nq.run(ctx.runner, "service", {"number": Literal(number)}))
     if not rows:
@@ -65,44 +78,79 @@ async def get_service(ctx: Ctx, number: int) -> m.ServiceDetail:
     levels = await answer(nq.run(ctx.runner, "service-levels", service))
     citations = await answer(nq.run(ctx.runner, "service-citations", service))
     return m.ServiceDetail(
-        iri=str(r["service"]), number=int(r["number"]), identifier=str(r["identifier"]),
-        number_inferred=r["number_inferred"], title=str(r["title"]), description=_s(r["description"]),
-        item_type=_s(r["item_type"]), legal_basis_text=_s(r["legal_basis_text"]),
-        agencies=_labelled(terms, "agencies"), themes=_labelled(terms, "themes"),
-        audiences=_labelled(terms, "audiences"), channels=_labelled(terms, "channels"),
-        levels=[m.Participation(iri=str(p["participation"]), level=str(m.sg_key(p["level"])),
-                                role=m.role_key(p["role"]), description=_s(p["description"]),
-                                remark=_s(p["remark"]), same_as_number=p["same_as_number"],
-                                agency=_s(p["agency"])) for p in levels],
-        citations=[m.ServiceCitation(iri=str(c["citation"]), identifier=_s(c["identifier"]), title=_s(c["title"]),
-                                     line=c["line"], provision_text=_s(c["provision_text"]), quote=_s(c["quote"]),
-                                     cites=m.Labelled(iri=str(c["target"]), label=_s(c["target_label"])),
-                                     document=_document(ctx, c["document"], c["document_title"]))
-                   for c in citations],
+        iri=str(r["service"]),
+        number=int(r["number"]),
+        identifier=str(r["identifier"]),
+        number_inferred=r["number_inferred"],
+        title=str(r["title"]),
+        description=_s(r["description"]),
+        item_type=_s(r["item_type"]),
+        legal_basis_text=_s(r["legal_basis_text"]),
+        agencies=_labelled(terms, "agencies"),
+        themes=_labelled(terms, "themes"),
+        audiences=_labelled(terms, "audiences"),
+        channels=_labelled(terms, "channels"),
+        levels=[
+            m.Participation(
+                iri=str(p["participation"]),
+                level=str(m.sg_key(p["level"])),
+                role=m.role_key(p["role"]),
+                description=_s(p["description"]),
+                remark=_s(p["remark"]),
+                same_as_number=p["same_as_number"],
+                agency=_s(p["agency"]),
+            )
+            for p in levels
+        ],
+        citations=[
+            m.ServiceCitation(
+                iri=str(c["citation"]),
+                identifier=_s(c["identifier"]),
+                title=_s(c["title"]),
+                line=c["line"],
+                provision_text=_s(c["provision_text"]),
+                quote=_s(c["quote"]),
+                cites=m.Labelled(iri=str(c["target"]), label=_s(c["target_label"])),
+                document=_document(ctx, c["document"], c["document_title"]),
+            )
+            for c in citations
+        ],
     )
 
 
-@router.get("/services/{number}/related", response_model=m.Page[m.RelatedService],
-            summary="Services sharing a document or provision with this one, most shared first",
-            responses={404: {"description": "No service has that number."}})
-async def related_services(ctx: Ctx, number: int, limit: Limit = 50,
-                           offset: Offset = 0) -> m.Page[m.RelatedService]:
+@router.get(
+    "/services/{number}/related",
+    response_model=m.Page[m.RelatedService],
+    summary="Services sharing a document or provision with this one, most shared first",
+    responses={404: {"description": "No service has that number."}},
+)
+async def related_services(ctx: Ctx, number: int, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.RelatedService]:
     rows = await answer(nq.run(ctx.runner, "service", {"number": Literal(number)}))
     if not rows:
         raise HTTPException(404, f"no service numbered {number}")
     params = {"service": URIRef(str(rows[0]["service"]))}
     page, total = await answer(nq.run_page(ctx.runner, "related-services", params, limit, offset))
-    items = [m.RelatedService(iri=str(r["related"]), number=int(r["number"]), title=str(r["title"]),
-                              shared_provisions=int(r["shared_provisions"]),
-                              shared_documents=int(r["shared_documents"])) for r in page]
+    items = [
+        m.RelatedService(
+            iri=str(r["related"]),
+            number=int(r["number"]),
+            title=str(r["title"]),
+            shared_provisions=int(r["shared_provisions"]),
+            shared_documents=int(r["shared_documents"]),
+        )
+        for r in page
+    ]
     return m.Page(total=total, limit=limit, offset=offset, items=items)
 
 
 # --- statutes -----------------------------------------------------------------------------
 
 
-@router.get("/statutes", response_model=m.Page[m.StatuteMatch],
-            summary="Find legal documents by title, variant, fragment or issuing number, best first")
+@router.get(
+    "/statutes",
+    response_model=m.Page[m.StatuteMatch],
+    summary="Find legal documents by title, variant, fragment or issuing number, best first",
+)
 async def search_statutes(
     ctx: Ctx,
     q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. 电力法 or 渝办发〔2011〕293号")],
@@ -113,40 +161,57 @@ async def search_statutes(
     if params is None:
         raise HTTPException(422, "the search text has no letters or digits")
     rows, total = await answer(nq.run_page(ctx.runner, "statutes-search", params, limit, offset))
-    items = [m.StatuteMatch(**_document(ctx, r["document"], r["title"]).model_dump(), doc_number=_s(r["doc_number"]),
-                            match=statutes.MATCHES[int(r["match_rank"])], match_rank=int(r["match_rank"]),
-                            services=int(r["services"])) for r in rows]
+    items = [
+        m.StatuteMatch(
+            **_document(ctx, r["document"], r["title"]).model_dump(),
+            doc_number=_s(r["doc_number"]),
+            match=statutes.MATCHES[int(r["match_rank"])],
+            match_rank=int(r["match_rank"]),
+            services=int(r["services"]),
+        )
+        for r in rows
+    ]
     return m.Page(total=total, limit=limit, offset=offset, items=items)
 
 
-@router.get("/statutes/{key}", response_model=m.StatuteDetail,
-            summary="One legal document: its provision tree, and under each provision the services, "
-                    "agencies, levels and quoted wording",
-            responses={404: {"description": "No document has that key."}})
+@router.get(
+    "/statutes/{key}",
+    response_model=m.StatuteDetail,
+    summary="One legal document: its provision tree, and under each provision the services, "
+    "agencies, levels and quoted wording",
+    responses={404: {"description": "No document has that key."}},
+)
 async def get_statute(ctx: Ctx, key: str) -> m.StatuteDetail:
     document = {"document": ctx.iri(f"legal/{key}")}
     rows = await answer(nq.run(ctx.runner, "statute", document))
     if not rows:
         raise HTTPException(404, f"no legal document {key}")
     services = statutes.services_at(await answer(nq.run(ctx.runner, "statute-services", document)))
-    citations = statutes.citations_by_target(
-        await answer(nq.run(ctx.runner, "statute-citations", document)), services)
+    citations = statutes.citations_by_target(await answer(nq.run(ctx.runner, "statute-citations", document)), services)
     tree = statutes.provision_tree(await answer(nq.run(ctx.runner, "statute-provisions", document)), citations)
     r = rows[0]
     return m.StatuteDetail(
-        **_document(ctx, r["document"], r["title"]).model_dump(), doc_number=_s(r["doc_number"]),
-        issuer=_s(r["issuer"]), year=r["year"], serial=r["serial"], document_type=m.sg_key(r["document_type"]),
+        **_document(ctx, r["document"], r["title"]).model_dump(),
+        doc_number=_s(r["doc_number"]),
+        issuer=_s(r["issuer"]),
+        year=r["year"],
+        serial=r["serial"],
+        document_type=m.sg_key(r["document_type"]),
         variants=sorted({str(v["variant"]) for v in rows if v["variant"]}),
         services=sorted(services.values(), key=lambda s: s.number),
-        citations=citations.get(str(r["document"]), []), provisions=tree,
+        citations=citations.get(str(r["document"]), []),
+        provisions=tree,
     )
 
 
 # --- shared provisions --------------------------------------------------------------------
 
 
-@router.get("/provisions/shared", response_model=m.Page[m.SharedProvision],
-            summary="Provisions two or more services rest on, the most relied-on first")
+@router.get(
+    "/provisions/shared",
+    response_model=m.Page[m.SharedProvision],
+    summary="Provisions two or more services rest on, the most relied-on first",
+)
 async def shared_provisions(
     ctx: Ctx,
     rollup: Annotated[bool, Query(description="Count a paragraph's or item's services for its article.")] = False,
@@ -156,11 +221,16 @@ async def shared_provisions(
 ) -> m.Page[m.SharedProvision]:
     name = "shared-articles" if rollup else "shared-provisions"
     rows, total = await answer(nq.run_page(ctx.runner, name, {"min_services": Literal(min_services)}, limit, offset))
-    items = [m.SharedProvision(iri=str(r["provision"]), label=str(r["label"]),
-                               document=_document(ctx, r["document"], r["document_title"]),
-                               services=int(r["services"]),
-                               service_numbers=sorted(map(int, str(r["service_numbers"]).split())))
-             for r in rows]
+    items = [
+        m.SharedProvision(
+            iri=str(r["provision"]),
+            label=str(r["label"]),
+            document=_document(ctx, r["document"], r["document_title"]),
+            services=int(r["services"]),
+            service_numbers=sorted(map(int, str(r["service_numbers"]).split())),
+        )
+        for r in rows
+    ]
     return m.Page(total=total, limit=limit, offset=offset, items=items)
 
 
@@ -170,46 +240,81 @@ async def shared_provisions(
 @router.get("/agencies", response_model=m.Page[m.AgencyCount], summary="Agencies and how many services each carries")
 async def list_agencies(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.AgencyCount]:
     rows, total = await answer(nq.run_page(ctx.runner, "agencies", None, limit, offset))
-    items = [m.AgencyCount(iri=str(r["agency"]), key=ctx.key(r["agency"], "agency"), name=str(r["name"]),
-                           services=int(r["services"])) for r in rows]
+    items = [
+        m.AgencyCount(
+            iri=str(r["agency"]), key=ctx.key(r["agency"], "agency"), name=str(r["name"]), services=int(r["services"])
+        )
+        for r in rows
+    ]
     return m.Page(total=total, limit=limit, offset=offset, items=items)
 
 
-@router.get("/agencies/{key}", response_model=m.AgencyDetail, summary="One agency and the services it carries",
-            responses={404: {"description": "No agency has that key."}})
+@router.get(
+    "/agencies/{key}",
+    response_model=m.AgencyDetail,
+    summary="One agency and the services it carries",
+    responses={404: {"description": "No agency has that key."}},
+)
 async def get_agency(ctx: Ctx, key: str, limit: Limit = 50, offset: Offset = 0) -> m.AgencyDetail:
     agency = {"agency": ctx.iri(f"agency/{key}")}
     rows = await answer(nq.run(ctx.runner, "agency", agency))
     if not rows:
         raise HTTPException(404, f"no agency {key}")
     page, total = await answer(nq.run_page(ctx.runner, "agency-services", agency, limit, offset))
-    services = [m.AgencyService(iri=str(r["service"]), number=int(r["number"]), title=str(r["title"]),
-                                levels=_level_roles(r["level_roles"])) for r in page]
+    services = [
+        m.AgencyService(
+            iri=str(r["service"]), number=int(r["number"]), title=str(r["title"]), levels=_level_roles(r["level_roles"])
+        )
+        for r in page
+    ]
     r = rows[0]
-    return m.AgencyDetail(iri=str(r["agency"]), key=key, name=str(r["name"]), level=m.sg_key(r["level"]),
-                          services=m.Page(total=total, limit=limit, offset=offset, items=services))
+    return m.AgencyDetail(
+        iri=str(r["agency"]),
+        key=key,
+        name=str(r["name"]),
+        level=m.sg_key(r["level"]),
+        services=m.Page(total=total, limit=limit, offset=offset, items=services),
+    )
 
 
 # --- levels and roles ---------------------------------------------------------------------
 
 
-@router.get("/levels", response_model=list[m.LevelRoleCount],
-            summary="For each level and role, how many services are carried out that way")
+@router.get(
+    "/levels",
+    response_model=list[m.LevelRoleCount],
+    summary="For each level and role, how many services are carried out that way",
+)
 async def list_levels(ctx: Ctx) -> list[m.LevelRoleCount]:
     rows = await answer(nq.run(ctx.runner, "levels"))
-    return [m.LevelRoleCount(level=str(m.sg_key(r["level"])), role=m.role_key(r["role"]),
-                             services=int(r["services"])) for r in rows]
+    return [
+        m.LevelRoleCount(level=str(m.sg_key(r["level"])), role=m.role_key(r["role"]), services=int(r["services"]))
+        for r in rows
+    ]
 
 
-@router.get("/levels/{level}/services", response_model=m.Page[m.ServiceAtLevel],
-            summary="Services carried out at a level, optionally in one role (e.g. township, preliminary-review)")
-async def services_at_level(ctx: Ctx, level: m.Level, role: m.Role | None = None, limit: Limit = 50,
-                            offset: Offset = 0) -> m.Page[m.ServiceAtLevel]:
+@router.get(
+    "/levels/{level}/services",
+    response_model=m.Page[m.ServiceAtLevel],
+    summary="Services carried out at a level, optionally in one role (e.g. township, preliminary-review)",
+)
+async def services_at_level(
+    ctx: Ctx, level: m.Level, role: m.Role | None = None, limit: Limit = 50, offset: Offset = 0
+) -> m.Page[m.ServiceAtLevel]:
     params = {"level": SG[level.value], "role": m.ROLE_IRIS[role] if role else None}
     rows, total = await answer(nq.run_page(ctx.runner, "services-by-level", params, limit, offset))
-    items = [m.ServiceAtLevel(iri=str(r["service"]), number=int(r["number"]), title=str(r["title"]),
-                              level=level.value, role=m.role_key(r["role"]), description=_s(r["description"]),
-                              remark=_s(r["remark"])) for r in rows]
+    items = [
+        m.ServiceAtLevel(
+            iri=str(r["service"]),
+            number=int(r["number"]),
+            title=str(r["title"]),
+            level=level.value,
+            role=m.role_key(r["role"]),
+            description=_s(r["description"]),
+            remark=_s(r["remark"]),
+        )
+        for r in rows
+    ]
     return m.Page(total=total, limit=limit, offset=offset, items=items)
 
 
@@ -218,14 +323,24 @@ async def services_at_level(ctx: Ctx, level: m.Level, role: m.Role | None = None
 
 @router.get("/queries", response_model=list[m.NamedQueryInfo], summary="The named queries behind this API")
 async def list_queries(request: Request) -> list[m.NamedQueryInfo]:
-    return [m.NamedQueryInfo(name=q.name, file=q.file_name, description=q.description,
-                             parameters=list(q.parameters),
-                             url=str(request.url_for("get_query", name=q.file_name)))
-            for q in nq.load_queries().values()]
+    return [
+        m.NamedQueryInfo(
+            name=q.name,
+            file=q.file_name,
+            description=q.description,
+            parameters=list(q.parameters),
+            url=str(request.url_for("get_query", name=q.file_name)),
+        )
+        for q in nq.load_queries().values()
+    ]
 
 
-@router.get("/queries/{name}", response_class=PlainTextResponse, summary="The text of one named query",
-            responses={200: {"content": {"application/sparql-query": {}}}, 404: {"description": "No such query."}})
+@router.get(
+    "/queries/{name}",
+    response_class=PlainTextResponse,
+    summary="The text of one named query",
+    responses={200: {"content": {"application/sparql-query": {}}}, 404: {"description": "No such query."}},
+)
 async def get_query(name: str) -> PlainTextResponse:
     try:
         query = nq.get(name.removesuffix(".rq"))

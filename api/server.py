@@ -15,6 +15,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+
 from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
 from servicegraph.store.cache import cached

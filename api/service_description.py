@@ -7,6 +7,7 @@ from functools import lru_cache
 from fastapi import APIRouter, Request, Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+
 from servicegraph.api.negotiation import GRAPH_TYPES, negotiate
 from servicegraph.store.engine import Statistics
 from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
+
 from servicegraph.api.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate
 from servicegraph.api.query_guard import QueryRefused, check_query
 from servicegraph.api.service_description import describe

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rdflib import Literal
+
 from servicegraph.api.models import (
     Labelled,
     LevelRole,
@@ -47,8 +48,9 @@ def services_at(rows: list[Row]) -> dict[str, ServiceAt]:
     services: dict[str, ServiceAt] = {}
     for r in rows:
         iri = str(r["service"])
-        s = services.setdefault(iri, ServiceAt(iri=iri, number=int(r["number"]), title=str(r["title"]),
-                                               agencies=[], levels=[]))
+        s = services.setdefault(
+            iri, ServiceAt(iri=iri, number=int(r["number"]), title=str(r["title"]), agencies=[], levels=[])
+        )
         if r["agency"] and all(a.iri != r["agency"] for a in s.agencies):
             s.agencies.append(Labelled(iri=str(r["agency"]), label=_str(r["agency_name"])))
         if r["level"]:
@@ -68,9 +70,11 @@ def citations_by_target(rows: list[Row], services: dict[str, ServiceAt]) -> dict
     out: dict[str, list[ProvisionCitation]] = defaultdict(list)
     for r in rows:
         service = services.get(str(r["service"])) or ServiceAt(
-            iri=str(r["service"]), number=int(r["number"]), title=str(r["title"]), agencies=[], levels=[])
-        out[str(r["target"])].append(ProvisionCitation(
-            iri=str(r["citation"]), line=r["line"], quote=_str(r["quote"]), service=service))
+            iri=str(r["service"]), number=int(r["number"]), title=str(r["title"]), agencies=[], levels=[]
+        )
+        out[str(r["target"])].append(
+            ProvisionCitation(iri=str(r["citation"]), line=r["line"], quote=_str(r["quote"]), service=service)
+        )
     return out
 
 
@@ -78,9 +82,14 @@ def provision_tree(rows: list[Row], citations: dict[str, list[ProvisionCitation]
     """statute-provisions.rq rows → the top-level provisions, children nested, in order."""
     nodes = {
         str(r["provision"]): ProvisionNode(
-            iri=str(r["provision"]), kind=str(r["kind"]).removeprefix(str(SG)), number=str(r["number"]),
-            label=_str(r["label"]), services_resting=0,
-            citations=citations.get(str(r["provision"]), []), children=[])
+            iri=str(r["provision"]),
+            kind=str(r["kind"]).removeprefix(str(SG)),
+            number=str(r["number"]),
+            label=_str(r["label"]),
+            services_resting=0,
+            citations=citations.get(str(r["provision"]), []),
+            children=[],
+        )
         for r in rows
     }
     parents = {str(r["provision"]): str(r["parent"]) for r in rows if r["parent"]}

@@ -16,6 +16,7 @@ import resource
 from pathlib import Path
 
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
+
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.validate import validate
 from servicegraph.loaders.catalogue import parse_catalogue
@@ -28,10 +29,12 @@ def measure(label: str, data: bytes, repeat: int) -> str:
     parse_s, _, catalogue = best(repeat, parse_catalogue, data, label)
     build_s, build_cpu, graph = best(repeat, build_graph, catalogue)
     validate_s, validate_cpu, report = best(repeat, validate, graph)
-    return (f"{label:>5}: {len(catalogue.items):>6} items  parse {parse_s:7.3f} s"
-            f"  build {build_s:7.3f} s (cpu {build_cpu:7.3f} s)"
-            f"  validate {validate_s:8.3f} s (cpu {validate_cpu:8.3f} s, {len(report.results)} results)"
-            f"  {len(graph):>8} triples  ({1e6 * build_cpu / len(graph):.1f} µs build cpu/triple)")
+    return (
+        f"{label:>5}: {len(catalogue.items):>6} items  parse {parse_s:7.3f} s"
+        f"  build {build_s:7.3f} s (cpu {build_cpu:7.3f} s)"
+        f"  validate {validate_s:8.3f} s (cpu {validate_cpu:8.3f} s, {len(report.results)} results)"
+        f"  {len(graph):>8} triples  ({1e6 * build_cpu / len(graph):.1f} µs build cpu/triple)"
+    )
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from catalogues import multiplied  # bench/catalogues.py (the script's directory)
 from rdflib import Literal, URIRef
+
 from servicegraph.api import named_queries as nq
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.namespaces import DEFAULT_BASE, SG
@@ -28,14 +29,17 @@ from servicegraph.store.oxigraph import OxigraphStore, to_oxigraph
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 B = DEFAULT_BASE
 CASES: dict[str, dict] = {
-    "services": {}, "service": {"number": Literal(44)},
+    "services": {},
+    "service": {"number": Literal(44)},
     "service-citations": {"service": URIRef(f"{B}service/临时用电")},
     "related-services": {"service": URIRef(f"{B}service/临时用电")},
     "statutes-search": {"text": Literal("电力法"), "key": Literal("电力法"), "issuing_number": Literal("")},
     "statute-provisions": {"document": URIRef(f"{B}legal/中华人民共和国电力法")},
     "statute-services": {"document": URIRef(f"{B}legal/中华人民共和国电力法")},
-    "shared-provisions": {"min_services": Literal(2)}, "shared-articles": {"min_services": Literal(2)},
-    "agencies": {}, "levels": {},
+    "shared-provisions": {"min_services": Literal(2)},
+    "shared-articles": {"min_services": Literal(2)},
+    "agencies": {},
+    "levels": {},
     "services-by-level": {"level": SG.township, "role": SG.preliminaryReview},
     "describe": {"resource": URIRef(f"{B}legal/中华人民共和国电力法/art_26")},
 }

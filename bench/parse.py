@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
+
 from servicegraph.loaders.catalogue import parse_catalogue
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"

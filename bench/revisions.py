@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
+
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.diff import diff_catalogues
 from servicegraph.graph.namespaces import DEFAULT_BASE
@@ -49,8 +50,10 @@ def measure(label: str, old_bytes: bytes, repeat: int, publish: bool) -> str:
     validated, _, report = best(repeat, validate, build_graph(new))
     diffed, _, changes = best(repeat, diff_catalogues, old, new, DEFAULT_BASE)
     s = changes.summary()
-    line = (f"{label:>10} {len(new.items):>6} {checked:>14.2f}s {validated:>8.2f}s {diffed:>6.2f}s"
-            f" {s['removed']}-/{s['modified']}~")
+    line = (
+        f"{label:>10} {len(new.items):>6} {checked:>14.2f}s {validated:>8.2f}s {diffed:>6.2f}s"
+        f" {s['removed']}-/{s['modified']}~"
+    )
     if publish:
         with tempfile.TemporaryDirectory() as directory:
             store = RevisionStore(Path(directory))
@@ -68,8 +71,10 @@ def main() -> None:
     parser.add_argument("--publish", action="store_true", help="also time adding both to a revision store")
     args = parser.parse_args()
     seed = SEED.read_bytes()
-    print(f"{'catalogue':>10} {'items':>6} {'build+validate':>15} {'validate':>9} {'diff':>7} {'changes':>8}"
-          + (f" {'publish':>8}" if args.publish else ""))
+    print(
+        f"{'catalogue':>10} {'items':>6} {'build+validate':>15} {'validate':>9} {'diff':>7} {'changes':>8}"
+        + (f" {'publish':>8}" if args.publish else "")
+    )
     for label, times in (("seed", 1), (f"{args.times}x", args.times)):
         print(measure(label, multiplied(seed, times), args.repeat, args.publish), flush=True)
 

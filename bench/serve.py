@@ -26,9 +26,10 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
+from workload import CASES
+
 from servicegraph.graph.build import build_graph
 from servicegraph.loaders.catalogue import read_catalogue
-from workload import CASES
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,8 +137,10 @@ def main() -> int:
             for name, url in urls.items():
                 rate, samples = load(url, query, args.seconds, args.clients)
                 rates[name] = rate
-                print(f"{case.name:20} {name:22} {rate:8.1f} {percentile(samples, 0.5):8.2f} "
-                      f"{percentile(samples, 0.99):8.2f} {len(samples):9d}")
+                print(
+                    f"{case.name:20} {name:22} {rate:8.1f} {percentile(samples, 0.5):8.2f} "
+                    f"{percentile(samples, 0.99):8.2f} {len(samples):9d}"
+                )
             for name in OURS:
                 print(f"{case.name:20} {'ratio ' + name.split()[-1]:22} {rates[name] / rates[PEER]:7.1f}x")
             headline.append(f"{case.name} {rates['servicegraph uncached'] / rates[PEER]:.1f}x")

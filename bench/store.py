@@ -18,11 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
+from workload import CASES, Case
+
 from servicegraph.graph.build import build_graph
 from servicegraph.loaders.catalogue import read_catalogue
 from servicegraph.store.oxigraph import OxigraphStore
 from servicegraph.store.snapshots import snapshot_from_graph
-from workload import CASES, Case
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "dianjiang-township-services.txt"

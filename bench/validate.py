@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyshacl
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
+
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.validate import load_shapes, validate
 from servicegraph.loaders.catalogue import parse_catalogue
@@ -33,8 +34,9 @@ def measure(data: bytes, repeat: int) -> str:
     ours, _, report = best(repeat, validate, graph)
     rdfs, _, _ = best(1, validate, graph, inference="rdfs")
     copied, _, _ = best(1, pyshacl.validate, graph, shacl_graph=load_shapes(), advanced=True, allow_warnings=True)
-    return (f"{len(catalogue.items):>7} {len(graph):>9} {len(report.results):>8} {ours:>11.2f}"
-            f" {rdfs:>8.2f} {copied:>9.2f}")
+    return (
+        f"{len(catalogue.items):>7} {len(graph):>9} {len(report.results):>8} {ours:>11.2f} {rdfs:>8.2f} {copied:>9.2f}"
+    )
 
 
 def main() -> None:

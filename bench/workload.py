@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
+
 from servicegraph.api import named_queries as nq
 from servicegraph.api.negotiation import GRAPH_TYPES, RESULTS_TYPES
 from servicegraph.api.query_guard import check_query
@@ -45,7 +46,7 @@ class Case:
         match = _WHERE.search(text)
         if match is None:
             raise ValueError(f"{nq.get(self.name).file_name} has no WHERE group")
-        head, body = text[: match.start()], text[match.start():]
+        head, body = text[: match.start()], text[match.start() :]
         select = check_query(text) == "SELECT"
         for name, term in self.bindings.items():
             variable = re.compile(rf"[?$]{name}\b")

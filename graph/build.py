@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+
 from servicegraph.graph import iris
 from servicegraph.graph.iris import CHANNEL_SLUGS, Minter, key, service_keys
 from servicegraph.graph.namespaces import (
@@ -50,10 +51,21 @@ FILL_LEVELS = {"市": "city", "县": "county", "区县": "county", "乡镇": "to
 ROLES = {None: SG.implementer, "审定": SG.finalApproval, "初审": SG.preliminaryReview, "代办": SG.onBehalf}
 ROLE_ZH = {None: "实施", "审定": "审定", "初审": "初审", "代办": "代办"}
 CHANNEL_CONCEPTS = {"马上办": SG.atOnce, "网上办": SG.online, "就近办": SG.nearby, "一次办": SG.oneVisit}
-SUBDIVISIONS = {"章": SG.chapter, "节": SG.section, "条": SG.article, "款": SG.paragraph,
-                "项": SG.item, "目": SG.subitem, "点": SG.point}
-SCHEME_LABELS = {"item-type": ("事项类型", "item types"), "theme": ("服务主题", "themes"),
-                 "audience": ("服务对象", "target groups"), "fill-type": ("填报类型", "fill-in types")}
+SUBDIVISIONS = {
+    "章": SG.chapter,
+    "节": SG.section,
+    "条": SG.article,
+    "款": SG.paragraph,
+    "项": SG.item,
+    "目": SG.subitem,
+    "点": SG.point,
+}
+SCHEME_LABELS = {
+    "item-type": ("事项类型", "item types"),
+    "theme": ("服务主题", "themes"),
+    "audience": ("服务对象", "target groups"),
+    "fill-type": ("填报类型", "fill-in types"),
+}
 
 _AGENCY_LEVELS = (
     (re.compile(r"^村"), "village"),
@@ -116,20 +128,29 @@ class _Builder:
             scheme_iri = self.m.scheme(scheme)
             if self.once(scheme_iri):
                 zh_label, en_label = SCHEME_LABELS[scheme]
-                self.triples += [(scheme_iri, RDF.type, SKOS.ConceptScheme),
-                                 (scheme_iri, SKOS.prefLabel, zh(zh_label)),
-                                 (scheme_iri, SKOS.prefLabel, Literal(en_label, lang="en"))]
-            self.triples += [(iri, RDF.type, SKOS.Concept), (iri, SKOS.prefLabel, zh(label)),
-                             (iri, SKOS.inScheme, scheme_iri)]
+                self.triples += [
+                    (scheme_iri, RDF.type, SKOS.ConceptScheme),
+                    (scheme_iri, SKOS.prefLabel, zh(zh_label)),
+                    (scheme_iri, SKOS.prefLabel, Literal(en_label, lang="en")),
+                ]
+            self.triples += [
+                (iri, RDF.type, SKOS.Concept),
+                (iri, SKOS.prefLabel, zh(label)),
+                (iri, SKOS.inScheme, scheme_iri),
+            ]
         return iri
 
     def agency(self, name: str) -> URIRef:
         iri = self.m.agency(name)
         if self.once(iri):
-            self.triples += [(iri, RDF.type, CV.PublicOrganisation), (iri, RDF.type, FOAF.Agent),
-                             (iri, SKOS.prefLabel, zh(name)), (iri, DCT.title, zh(name)),
-                             (iri, DCT.identifier, Literal(key(name))),
-                             (iri, DCT.spatial, self.m.place)]
+            self.triples += [
+                (iri, RDF.type, CV.PublicOrganisation),
+                (iri, RDF.type, FOAF.Agent),
+                (iri, SKOS.prefLabel, zh(name)),
+                (iri, DCT.title, zh(name)),
+                (iri, DCT.identifier, Literal(key(name))),
+                (iri, DCT.spatial, self.m.place),
+            ]
             level = agency_level(name)
             if level:
                 self.add(iri, ORG.classification, LEVELS[level])
@@ -138,13 +159,20 @@ class _Builder:
     def channel(self, mode: str) -> URIRef:
         iri = self.m.channel(mode)
         if self.once(iri):
-            self.triples += [(iri, RDF.type, CV.Channel), (iri, DCT.identifier, Literal(CHANNEL_SLUGS[mode])),
-                             (iri, DCT.type, CHANNEL_CONCEPTS[mode]), (iri, DCT.title, zh(mode))]
+            self.triples += [
+                (iri, RDF.type, CV.Channel),
+                (iri, DCT.identifier, Literal(CHANNEL_SLUGS[mode])),
+                (iri, DCT.type, CHANNEL_CONCEPTS[mode]),
+                (iri, DCT.title, zh(mode)),
+            ]
         return iri
 
     def document(self, doc: Document, iri: URIRef) -> None:
-        self.triples += [(iri, RDF.type, ELI.LegalResource), (iri, DCT.title, zh(doc.title)),
-                         (iri, ELI.type_document, SG[doc.kind])]
+        self.triples += [
+            (iri, RDF.type, ELI.LegalResource),
+            (iri, DCT.title, zh(doc.title)),
+            (iri, ELI.type_document, SG[doc.kind]),
+        ]
         self.triples += [(iri, SKOS.altLabel, zh(label)) for label in doc.alt_labels]
         if doc.number:
             self.add(iri, ELI.id_local, Literal(doc.number.text))
@@ -163,9 +191,12 @@ class _Builder:
             if self.once(iri):
                 kind, n = prefix[-1]
                 self.triples += [
-                    (iri, RDF.type, ELI.LegalResourceSubdivision), (iri, RDF.type, ELI.LegalResource),
-                    (iri, ELI.is_part_of, parent), (iri, ELI.is_part_of, doc_iri),
-                    (iri, ELI.number, Literal(str(n))), (iri, ELI.type_subdivision, SUBDIVISIONS[kind]),
+                    (iri, RDF.type, ELI.LegalResourceSubdivision),
+                    (iri, RDF.type, ELI.LegalResource),
+                    (iri, ELI.is_part_of, parent),
+                    (iri, ELI.is_part_of, doc_iri),
+                    (iri, ELI.number, Literal(str(n))),
+                    (iri, ELI.type_subdivision, SUBDIVISIONS[kind]),
                     (iri, RDFS.label, zh(f"《{doc.title}》{provision_label(prefix)}")),
                 ]
             parent = iri
@@ -179,31 +210,52 @@ class _Builder:
         place_name = jurisdiction.group(1) if jurisdiction else c.title
         description = f"{c.title}，共{len(c.items)}项，读自 {Path(c.source).name}"
         self.triples += [
-            (m.place, RDF.type, DCT.Location), (m.place, RDFS.label, zh(place_name)),
-            (m.publisher, RDF.type, FOAF.Agent), (m.publisher, DCT.identifier, Literal("publisher")),
+            (m.place, RDF.type, DCT.Location),
+            (m.place, RDFS.label, zh(place_name)),
+            (m.publisher, RDF.type, FOAF.Agent),
+            (m.publisher, DCT.identifier, Literal("publisher")),
             (m.publisher, DCT.title, zh(f"{place_name}人民政府" if jurisdiction else "目录发布机关")),
-            (m.catalogue, RDF.type, DCAT.Catalog), (m.catalogue, DCT.title, zh(c.title)),
-            (m.catalogue, DCT.publisher, m.publisher), (m.catalogue, DCT.spatial, m.place),
-            (m.revision, RDF.type, DCAT.Dataset), (m.revision, RDF.type, VOID.Dataset),
-            (m.revision, DCT.title, zh(c.title)), (m.revision, DCT.description, zh(description)),
-            (m.revision, DCT.publisher, m.publisher), (m.revision, DCT.source, Literal(Path(c.source).name)),
-            (m.revision, SG.sha256, Literal(c.sha256)), (m.revision, DCT.isPartOf, m.catalogue),
+            (m.catalogue, RDF.type, DCAT.Catalog),
+            (m.catalogue, DCT.title, zh(c.title)),
+            (m.catalogue, DCT.publisher, m.publisher),
+            (m.catalogue, DCT.spatial, m.place),
+            (m.revision, RDF.type, DCAT.Dataset),
+            (m.revision, RDF.type, VOID.Dataset),
+            (m.revision, DCT.title, zh(c.title)),
+            (m.revision, DCT.description, zh(description)),
+            (m.revision, DCT.publisher, m.publisher),
+            (m.revision, DCT.source, Literal(Path(c.source).name)),
+            (m.revision, SG.sha256, Literal(c.sha256)),
+            (m.revision, DCT.isPartOf, m.catalogue),
             (m.revision, DCT.spatial, m.place),
         ]
 
     # ---- one item ----
 
-    def service(self, item: Item, iri: URIRef, statutes: Statutes, doc_iris: dict[int, URIRef],
-                by_number: dict[int, list[URIRef]]) -> None:
+    def service(
+        self,
+        item: Item,
+        iri: URIRef,
+        statutes: Statutes,
+        doc_iris: dict[int, URIRef],
+        by_number: dict[int, list[URIRef]],
+    ) -> None:
         m = self.m
         row = m.lines(*item.lines)
         self.triples += [
-            (iri, RDF.type, CPSV.PublicService), (iri, DCT.identifier, Literal(str(item.number))),
-            (iri, SG.number, Literal(item.number)), (iri, SG.numberInferred, Literal(item.number_inferred)),
-            (iri, DCT.title, zh(item.name)), (iri, DCT.description, zh(item.content or item.name)),
-            (iri, DCT.isPartOf, m.revision), (iri, DCT.spatial, m.place), (iri, PROV.wasDerivedFrom, row),
-            (row, RDF.type, SG.SourceRow), (row, SG.firstLine, Literal(item.lines[0])),
-            (row, SG.lastLine, Literal(item.lines[1])), (row, DCT.isPartOf, m.revision),
+            (iri, RDF.type, CPSV.PublicService),
+            (iri, DCT.identifier, Literal(str(item.number))),
+            (iri, SG.number, Literal(item.number)),
+            (iri, SG.numberInferred, Literal(item.number_inferred)),
+            (iri, DCT.title, zh(item.name)),
+            (iri, DCT.description, zh(item.content or item.name)),
+            (iri, DCT.isPartOf, m.revision),
+            (iri, DCT.spatial, m.place),
+            (iri, PROV.wasDerivedFrom, row),
+            (row, RDF.type, SG.SourceRow),
+            (row, SG.firstLine, Literal(item.lines[0])),
+            (row, SG.lastLine, Literal(item.lines[1])),
+            (row, DCT.isPartOf, m.revision),
         ]
         if item.item_type:
             self.add(iri, CV.isClassifiedBy, self.concept("item-type", item.item_type))
@@ -222,14 +274,24 @@ class _Builder:
         for n, citation in enumerate(item.citations, 1):
             self.citation(item, iri, n, citation, statutes, doc_iris, row)
 
-    def participation(self, item: Item, service: URIRef, level: str, mark: LevelMark,
-                      participant: URIRef | None, by_number: dict[int, list[URIRef]]) -> None:
+    def participation(
+        self,
+        item: Item,
+        service: URIRef,
+        level: str,
+        mark: LevelMark,
+        participant: URIRef | None,
+        by_number: dict[int, list[URIRef]],
+    ) -> None:
         iri = iris.participation(service, level)
         text = f"{LEVEL_ZH[level]}：{ROLE_ZH.get(mark.role, mark.role)}" + ("" if mark.checked else "(未勾选)")
         self.triples += [
-            (service, CV.hasParticipation, iri), (iri, RDF.type, CV.Participation),
-            (iri, DCT.identifier, Literal(f"{item.number}.{level}")), (iri, DCT.description, zh(text)),
-            (iri, CV.role, ROLES.get(mark.role, SG.implementer)), (iri, SG.level, LEVELS[level]),
+            (service, CV.hasParticipation, iri),
+            (iri, RDF.type, CV.Participation),
+            (iri, DCT.identifier, Literal(f"{item.number}.{level}")),
+            (iri, DCT.description, zh(text)),
+            (iri, CV.role, ROLES.get(mark.role, SG.implementer)),
+            (iri, SG.level, LEVELS[level]),
             (iri, SG.checked, Literal(mark.checked)),
         ]
         if participant is not None:
@@ -244,33 +306,48 @@ class _Builder:
             if len(targets) == 1:
                 self.add(iri, SG.sameAsService, targets[0])
 
-    def fill_type(self, service: URIRef, n: int, level: str | None, category: str,
-                  subtypes: Sequence[str]) -> None:
+    def fill_type(self, service: URIRef, n: int, level: str | None, category: str, subtypes: Sequence[str]) -> None:
         iri = iris.fill_type(service, n)
         category_iri = self.concept("fill-type", category)
         text = "：".join(([level] if level else []) + [category] + (["、".join(subtypes)] if subtypes else []))
-        self.triples += [(service, SG.fillType, iri), (iri, RDF.type, SG.FillTypeEntry),
-                         (iri, SG.fillCategory, category_iri), (iri, DCT.description, zh(text))]
+        self.triples += [
+            (service, SG.fillType, iri),
+            (iri, RDF.type, SG.FillTypeEntry),
+            (iri, SG.fillCategory, category_iri),
+            (iri, DCT.description, zh(text)),
+        ]
         if level in FILL_LEVELS:
             self.add(iri, SG.level, LEVELS[FILL_LEVELS[level]])
         for sub in subtypes:
             sub_iri = self.concept("fill-type", sub)
             self.triples += [(iri, SG.fillSubtype, sub_iri), (sub_iri, SKOS.broader, category_iri)]
 
-    def citation(self, item: Item, service: URIRef, n: int, c: Citation, statutes: Statutes,
-                 doc_iris: dict[int, URIRef], row: URIRef) -> None:
+    def citation(
+        self,
+        item: Item,
+        service: URIRef,
+        n: int,
+        c: Citation,
+        statutes: Statutes,
+        doc_iris: dict[int, URIRef],
+        row: URIRef,
+    ) -> None:
         doc = statutes.document(c)
         doc_iri = doc_iris[id(doc)]
         target = self.provision(doc, doc_iri, c.provision)
         iri = iris.citation(service, n)
         self.triples += [
-            (service, CPSV.follows, iri), (service, CV.hasLegalResource, doc_iri),
+            (service, CPSV.follows, iri),
+            (service, CV.hasLegalResource, doc_iri),
             (service, CV.hasLegalResource, target),
-            (iri, RDF.type, CPSV.Rule), (iri, RDF.type, SG.Citation),
+            (iri, RDF.type, CPSV.Rule),
+            (iri, RDF.type, SG.Citation),
             (iri, DCT.identifier, Literal(f"{item.number}.{n}")),
             (iri, DCT.title, zh(f"《{c.title}》{c.provision_text}")),
-            (iri, DCT.description, zh(c.quote or c.title)), (iri, CPSV.implements, target),
-            (iri, SG.titleAsWritten, zh(c.title)), (iri, SG.line, Literal(c.line)),
+            (iri, DCT.description, zh(c.quote or c.title)),
+            (iri, CPSV.implements, target),
+            (iri, SG.titleAsWritten, zh(c.title)),
+            (iri, SG.line, Literal(c.line)),
             (iri, PROV.wasDerivedFrom, row),
         ]
         if c.doc_number:
@@ -279,7 +356,6 @@ class _Builder:
             self.add(iri, SG.provisionText, zh(c.provision_text))
         if c.quote:
             self.add(iri, SG.quote, zh(c.quote))
-
 
 
 def document_iris(statutes: Statutes, minter: Minter) -> dict[int, URIRef]:

@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+
 from servicegraph.graph import iris
 from servicegraph.graph.build import LEVEL_ZH, document_iris
 from servicegraph.graph.iris import Minter, key, service_keys
@@ -342,7 +343,9 @@ def _excerpt(old: str, new: str, context: int = 12) -> tuple[str, str]:
 
 def _heading(c: ItemChange) -> str:
     if c.kind == "added":
-        return f"item {c.new_number} (第{c.new_number}项) {c.name}: added (新增), lines {c.new_lines[0]}-{c.new_lines[1]}"
+        return (
+            f"item {c.new_number} (第{c.new_number}项) {c.name}: added (新增), lines {c.new_lines[0]}-{c.new_lines[1]}"
+        )
     if c.kind == "removed":
         return f"item {c.old_number} (第{c.old_number}项) {c.name}: removed (删除)"
     what = [f"renumbered from {c.old_number} (原第{c.old_number}项)"] if c.renumbered else []
@@ -410,8 +413,11 @@ def _add_change(graph: Graph, cs: URIRef, node: URIRef, c: ItemChange) -> None:
         types.append(SG.ServiceRenumbered)
     if c.kind == "matched" and c.changed:
         types.append(SG.ServiceModified)
-    graph += [(node, RDF.type, SG.ServiceChange), (node, SG.inChangeSet, cs),
-              (node, DCT.title, Literal(c.name, lang="zh"))]
+    graph += [
+        (node, RDF.type, SG.ServiceChange),
+        (node, SG.inChangeSet, cs),
+        (node, DCT.title, Literal(c.name, lang="zh")),
+    ]
     graph += [(node, RDF.type, t) for t in types]
     service = c.new_service or c.old_service
     graph.add((node, SG.service, URIRef(service)))
@@ -423,8 +429,13 @@ def _add_change(graph: Graph, cs: URIRef, node: URIRef, c: ItemChange) -> None:
         graph.add((node, SG.newNumber, Literal(c.new_number)))
     for f in c.fields:
         fc = URIRef(f"{node}/field/{f.field}")
-        graph += [(node, SG.fieldChange, fc), (fc, RDF.type, SG.FieldChange), (fc, SG.field, Literal(f.field)),
-                  (fc, SG.oldValue, Literal(f.old, lang="zh")), (fc, SG.newValue, Literal(f.new, lang="zh"))]
+        graph += [
+            (node, SG.fieldChange, fc),
+            (fc, RDF.type, SG.FieldChange),
+            (fc, SG.field, Literal(f.field)),
+            (fc, SG.oldValue, Literal(f.old, lang="zh")),
+            (fc, SG.newValue, Literal(f.new, lang="zh")),
+        ]
     graph += [(node, SG.gainedLegalResource, URIRef(x.iri)) for x in c.citations_added]
     graph += [(node, SG.lostLegalResource, URIRef(x.iri)) for x in c.citations_removed]
 

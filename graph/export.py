@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+
 from servicegraph.graph.iris import Minter
 from servicegraph.graph.namespaces import DCAT, PREFIXES, PROV, RDF, RDFS, SG, VOID
 from servicegraph.graph.namespaces import DCTERMS as DCT
@@ -52,9 +53,12 @@ def description(graph: Graph, catalogue: Catalogue, base: str, generated: dateti
     for prefix, ns in PREFIXES.items():
         d.bind(prefix, ns)
     triples = [
-        (rev, RDF.type, DCAT.Dataset), (rev, RDF.type, VOID.Dataset),
-        (rev, DCT.source, Literal(Path(catalogue.source).name)), (rev, SG.sha256, Literal(catalogue.sha256)),
-        (rev, DCT.license, licence), (licence, RDF.type, DCT.LicenseDocument),
+        (rev, RDF.type, DCAT.Dataset),
+        (rev, RDF.type, VOID.Dataset),
+        (rev, DCT.source, Literal(Path(catalogue.source).name)),
+        (rev, SG.sha256, Literal(catalogue.sha256)),
+        (rev, DCT.license, licence),
+        (licence, RDF.type, DCT.LicenseDocument),
         (licence, RDFS.label, Literal("许可待定", lang="zh")),
         (licence, RDFS.comment, Literal("Placeholder: the publisher has not chosen a licence yet.", lang="en")),
         (rev, VOID.triples, Literal(len(graph))),
@@ -64,18 +68,25 @@ def description(graph: Graph, catalogue: Catalogue, base: str, generated: dateti
         (rev, VOID.uriSpace, Literal(base)),
     ]
     terms = {str(t) for t in set(graph.predicates()) | set(classes)}
-    triples += [(rev, VOID.vocabulary, URIRef(str(ns))) for p, ns in PREFIXES.items()
-                if p not in ("rdf", "rdfs", "owl", "xsd") and any(t.startswith(str(ns)) for t in terms)]
+    triples += [
+        (rev, VOID.vocabulary, URIRef(str(ns)))
+        for p, ns in PREFIXES.items()
+        if p not in ("rdf", "rdfs", "owl", "xsd") and any(t.startswith(str(ns)) for t in terms)
+    ]
     for cls, n in sorted(classes.items()):
         part = URIRef(f"{rev}/class/{graph.namespace_manager.normalizeUri(cls).replace(':', '-')}")
         triples += [(rev, VOID.classPartition, part), (part, VOID["class"], cls), (part, VOID.entities, Literal(n))]
     for name, (_, media_type) in FORMATS.items():
         dist = URIRef(f"{rev}/distribution/{name}")
-        triples += [(rev, DCAT.distribution, dist), (dist, RDF.type, DCAT.Distribution),
-                    (dist, DCAT.downloadURL, URIRef(f"{rev}/{name}")), (dist, DCAT.mediaType,
-                    URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")),
-                    (dist, DCT.title, Literal(name)), (dist, DCT.license, licence),
-                    (rev, VOID.dataDump, URIRef(f"{rev}/{name}"))]
+        triples += [
+            (rev, DCAT.distribution, dist),
+            (dist, RDF.type, DCAT.Distribution),
+            (dist, DCAT.downloadURL, URIRef(f"{rev}/{name}")),
+            (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")),
+            (dist, DCT.title, Literal(name)),
+            (dist, DCT.license, licence),
+            (rev, VOID.dataDump, URIRef(f"{rev}/{name}")),
+        ]
     if generated is not None:
         triples.append((rev, PROV.generatedAtTime, Literal(generated)))
     for t in triples:
@@ -83,8 +94,9 @@ def description(graph: Graph, catalogue: Catalogue, base: str, generated: dateti
     return d
 
 
-def write_all(graph: Graph, catalogue: Catalogue, out_dir: Path, base: str,
-              generated: datetime | None = None) -> list[Path]:
+def write_all(
+    graph: Graph, catalogue: Catalogue, out_dir: Path, base: str, generated: datetime | None = None
+) -> list[Path]:
     """Write every serialisation, the context and the description into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from rdflib import URIRef
+
 from servicegraph.loaders.records import Item
 
 _NOT_KEPT = re.compile(r"[\W_]+")
@@ -17,6 +18,7 @@ CHANNEL_SLUGS = {"马上办": "at-once", "网上办": "online", "就近办": "ne
 
 PROVISION_STEPS = {"章": "chp", "节": "sec", "条": "art", "款": "par", "项": "pnt", "目": "sub", "点": "pt"}
 """Subdivision kind → its IRI step prefix (EUR-Lex style: art_26/par_1/pnt_2)."""
+
 
 def key(label: str) -> str:
     """A readable, IRI-safe form of a label.

@@ -71,6 +71,24 @@ def base_iri(explicit: str | None = None) -> str:
 
 
 __all__ = [
-    "CPSV", "CV", "CachedNamespace", "DCAT", "DCTERMS", "DEFAULT_BASE", "ELI", "FOAF", "ORG", "OWL", "PREFIXES",
-    "PROV", "RDF", "RDFS", "SD", "SG", "SKOS", "VOID", "XSD", "base_iri",
+    "CPSV",
+    "CV",
+    "DCAT",
+    "DCTERMS",
+    "DEFAULT_BASE",
+    "ELI",
+    "FOAF",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SD",
+    "SG",
+    "SKOS",
+    "VOID",
+    "XSD",
+    "CachedNamespace",
+    "base_iri",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+
 from servicegraph.graph.validate import SGS, Report, path_text
 
 _REVISION = re.compile(r"revision/[0-9a-f]{12}(/lines/\d+-\d+)?")
@@ -84,5 +85,10 @@ def _node_key(graph: Graph, node: Node) -> tuple[Any, ...]:
     """What identifies a result node: as `Result` holds it (focus, shape, constraint, value, path)."""
     constraint = graph.value(node, SH.sourceConstraint) or graph.value(node, SH.sourceConstraintComponent)
     path = graph.value(node, SH.resultPath)
-    return (graph.value(node, SH.focusNode), graph.value(node, SH.sourceShape), constraint,
-            graph.value(node, SH.value), None if path is None else path_text(graph, path))
+    return (
+        graph.value(node, SH.focusNode),
+        graph.value(node, SH.sourceShape),
+        constraint,
+        graph.value(node, SH.value),
+        None if path is None else path_text(graph, path),
+    )

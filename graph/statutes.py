@@ -90,8 +90,7 @@ def parse_issuing_number(raw: str) -> IssuingNumber | None:
             parts = match.groupdict()
             issuer = (parts["issuer"] or "") + (parts.get("order") or "")
             year = parts.get("year")
-            return IssuingNumber(issuer or None, int(year) if year else None,
-                                 int(parts["serial"]), bracketed)
+            return IssuingNumber(issuer or None, int(year) if year else None, int(parts["serial"]), bracketed)
     return None
 
 
@@ -149,8 +148,7 @@ def title_differences(a: str, b: str) -> list[str]:
 def is_national_law(cleaned: str) -> bool:
     """A title like 电力法: ends in 法 but not 办法, no inner title, no leading place name."""
     stem = cleaned.removeprefix(PRC)
-    return (stem.endswith("法") and not stem.endswith("办法") and "〈" not in stem
-            and not _PLACE_START.match(stem))
+    return stem.endswith("法") and not stem.endswith("办法") and "〈" not in stem and not _PLACE_START.match(stem)
 
 
 DOCUMENT_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -189,8 +187,12 @@ class Spelling:
         return sorted({number for number, _ in self.citations})
 
     def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "doc_number": self.doc_number, "items": self.items,
-                "lines": sorted({c.line for _, c in self.citations})}
+        return {
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "items": self.items,
+            "lines": sorted({c.line for _, c in self.citations}),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +235,16 @@ class Document:
             "serial": self.number.serial if self.number else None,
             "type": self.kind,
             "variants": [s.to_json() for s in self.spellings],
-            "merges": [{"variant": self.spellings[m.spelling].title,
-                        "variant_doc_number": self.spellings[m.spelling].doc_number,
-                        "with": self.spellings[m.other].title,
-                        "with_doc_number": self.spellings[m.other].doc_number,
-                        "reason": m.reason} for m in self.merges],
+            "merges": [
+                {
+                    "variant": self.spellings[m.spelling].title,
+                    "variant_doc_number": self.spellings[m.spelling].doc_number,
+                    "with": self.spellings[m.other].title,
+                    "with_doc_number": self.spellings[m.other].doc_number,
+                    "reason": m.reason,
+                }
+                for m in self.merges
+            ],
         }
 
 
@@ -320,8 +327,13 @@ def _edges(spellings: Sequence[Spelling]) -> list[tuple[int, int, str]]:
             m = numbers[j]
             assert m is not None and m.issuer is not None
             if _issuer_differs_by_one(n.issuer, m.issuer) and (keys[i] in keys[j] or keys[j] in keys[i]):
-                edges.append((i, j, f"issuing number {n.text} is a one-character typo of {m.text}"
-                                    " and one title contains the other"))
+                edges.append(
+                    (
+                        i,
+                        j,
+                        f"issuing number {n.text} is a one-character typo of {m.text} and one title contains the other",
+                    )
+                )
         by_year_serial[(n.year, n.serial)].append(i)
     return edges
 
@@ -331,8 +343,9 @@ def _canonical_title(spellings: Sequence[Spelling]) -> str:
     if any(is_national_law(c) for c in cleaned):
         law = next(c for c in cleaned if is_national_law(c))
         return PRC + law.removeprefix(PRC)
-    best = max(range(len(spellings)),
-               key=lambda i: (len(cleaned[i]), len(spellings[i].items), -spellings[i].first_line))
+    best = max(
+        range(len(spellings)), key=lambda i: (len(cleaned[i]), len(spellings[i].items), -spellings[i].first_line)
+    )
     return cleaned[best]
 
 
@@ -377,8 +390,7 @@ def identify(items: Sequence[Item]) -> Statutes:
         title = _canonical_title(group)
         number = _canonical_number(group, issuer_use)
         merges = [Merge(local[i], local[j], why) for i, j, why in edges if uf.find(i) == root]
-        documents.append(Document(title, number, document_type(title), group, merges,
-                                  document_identity(group, number)))
+        documents.append(Document(title, number, document_type(title), group, merges, document_identity(group, number)))
     return Statutes(documents)
 
 

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+
 from servicegraph.graph.namespaces import CPSV, CV, PREFIXES, PROV, SG
 
 SHAPES = resources.files("servicegraph.shapes") / "servicegraph.ttl"
@@ -109,8 +110,7 @@ class Report:
             "conforms": self.conforms,
             "counts": {s: self.count(s) for s in SEVERITIES},
             "items": [
-                {"item": item, "results": [r.to_json() for r in results]}
-                for item, results in self.by_item().items()
+                {"item": item, "results": [r.to_json() for r in results]} for item, results in self.by_item().items()
             ],
         }
 
@@ -238,7 +238,7 @@ def _short(iri: URIRef) -> str:
     """`prefix:name` for an IRI in a known namespace, else the IRI."""
     for prefix, namespace in (*PREFIXES.items(), ("sh", SH), ("sgs", SGS)):
         if str(iri).startswith(str(namespace)) and len(str(iri)) > len(str(namespace)):
-            return f"{prefix}:{str(iri)[len(str(namespace)):]}"
+            return f"{prefix}:{str(iri)[len(str(namespace)) :]}"
     return str(iri)
 
 
@@ -250,4 +250,3 @@ def _order(result: Result) -> tuple[Any, ...]:
         SEVERITIES.index(result.severity),
         result.key,
     )
-

@@ -24,9 +24,7 @@ _MODE_SEPARATORS = re.compile(r"[/／、,，;；\s]+")
 _SUBTYPE_SEPARATORS = re.compile(r"[/／、,，;；\s]+")
 _REMARK = re.compile(r"备注\s*[:：]\s*(.*)", re.S)
 _SAME_AS = re.compile(r"同第\s*(\d+)\s*项")
-_FILL_LEVEL = re.compile(
-    r"(市|区县|县|乡镇[(（]街道[)）]|乡镇|街道|村[(（]社区[)）]|村|社区)\s*[:：]\s*"
-)
+_FILL_LEVEL = re.compile(r"(市|区县|县|乡镇[(（]街道[)）]|乡镇|街道|村[(（]社区[)）]|村|社区)\s*[:：]\s*")
 _FILL_LEVEL_NAMES = {"市": "市", "区县": "区县", "县": "区县", "街道": "乡镇", "社区": "村", "村": "村"}
 
 

@@ -52,8 +52,7 @@ def _undecodable(data: bytes, offset: int, encoding: str, source: str) -> Catalo
     return CatalogueError(
         source,
         line_of(data, offset),
-        f"undecodable bytes ({bad}) at byte {offset}: the file is neither UTF-8 nor GB18030/GBK"
-        f" (failed as {encoding})",
+        f"undecodable bytes ({bad}) at byte {offset}: the file is neither UTF-8 nor GB18030/GBK (failed as {encoding})",
     )
 
 

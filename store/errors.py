@@ -32,8 +32,6 @@ class EngineUnavailable(QueryError):
     """No worker could take the query (busy, or one died)."""
 
 
-
-
 class DumpError(StoreError):
     """An RDF dump that cannot be read: the file and, when the parser says, the line."""
 

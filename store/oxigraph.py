@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
 from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot
 from servicegraph.store.errors import QueryError, QuerySyntaxError, ResultTooLarge
 from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
@@ -90,8 +91,7 @@ class OxigraphStore:
                 request.query,
                 default_graph=_graph_list(request.default_graphs),
                 named_graphs=_graph_list(request.named_graphs),
-                substitutions={ox.Variable(k): to_oxigraph(v) for k, v in request.bindings.items()}
-                or None,
+                substitutions={ox.Variable(k): to_oxigraph(v) for k, v in request.bindings.items()} or None,
             )
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
@@ -134,5 +134,3 @@ def to_oxigraph(term: rdflib.term.Identifier) -> ox.NamedNode | ox.BlankNode | o
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
-
-

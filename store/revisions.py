@@ -35,6 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
+
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues
 from servicegraph.graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
@@ -364,6 +365,8 @@ def open_store(directory: Path, source: Path | None = None, base: str | None = N
     else:
         meta = outcome.meta
     if meta.status != "accepted":
-        raise RevisionError(f"{source}: revision {meta.id} has {meta.counts['Violation']} Violation(s); "
-                            f"run `servicegraph validate {source}` to see them")
+        raise RevisionError(
+            f"{source}: revision {meta.id} has {meta.counts['Violation']} Violation(s); "
+            f"run `servicegraph validate {source}` to see them"
+        )
     return store

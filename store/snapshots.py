@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.store.engine import Snapshot, Statistics
 from servicegraph.store.errors import DumpError
@@ -49,11 +50,7 @@ def snapshot_from_graph(path: Path, generation: int, graph: rdflib.Graph) -> Sna
     names = [ox.DefaultGraph()]
     if isinstance(graph.identifier, URIRef):
         names.append(ox.NamedNode(str(graph.identifier)))
-    quads = (
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
-        for s, p, o in graph
-        for name in names
-    )
+    quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in graph for name in names)
     return write_snapshot(path, generation, quads)
 
 

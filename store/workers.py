@@ -92,9 +92,7 @@ class Worker:
         """Start the process (blocking: call it in a thread), then await `ready()`."""
         self.snapshot = snapshot
         self._sock, child = socket.socketpair()
-        self.process = _CONTEXT.Process(
-            target=_serve, args=(child, snapshot, max_result_bytes), daemon=True
-        )
+        self.process = _CONTEXT.Process(target=_serve, args=(child, snapshot, max_result_bytes), daemon=True)
         self.process.start()
         child.close()
         self._reader: asyncio.StreamReader | None = None
@@ -187,9 +185,7 @@ class WorkerPool:
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.timeout)
         except TimeoutError:
-            raise EngineUnavailable(
-                f"all query workers stayed busy for {self.timeout:g} s; try again later"
-            ) from None
+            raise EngineUnavailable(f"all query workers stayed busy for {self.timeout:g} s; try again later") from None
         remaining = max(self.timeout - (self._loop.time() - started), 0.001)
         # Shielded: if the client goes away, the query still finishes and frees the worker.
         return await asyncio.shield(self._run(worker, request, remaining))

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from http_server import serving
+
 from servicegraph.api import named_queries as nq
 from servicegraph.graph.iris import key
 from servicegraph.graph.statutes import identify
@@ -57,7 +58,10 @@ def test_one_service(api: httpx.Client) -> None:
     body = get(api, "/api/services/14")  # source line 270ff: 创业服务, 县 审定, 乡镇 初审
     assert body["title"] == "创业服务" and body["iri"] == f"{B}service/创业服务"
     assert [(lv["level"], lv["role"]) for lv in body["levels"]] == [
-        ("city", "implementer"), ("county", "final-approval"), ("township", "preliminary-review")]
+        ("city", "implementer"),
+        ("county", "final-approval"),
+        ("township", "preliminary-review"),
+    ]
     assert body["citations"] and all(c["document"]["iri"].startswith(f"{B}legal/") for c in body["citations"])
     assert api.get("/api/services/999").status_code == 404
     assert api.get("/api/services/abc").status_code == 422
@@ -72,14 +76,17 @@ def test_related_services_share_the_electricity_law(api: httpx.Client) -> None:
     assert all(i["number"] != 44 for i in items)
 
 
-@pytest.mark.parametrize(("q", "title", "match"), [
-    ("中华人民共和国社会保险法", "中华人民共和国社会保险法", "canonical-title"),
-    ("社会保险法", "中华人民共和国社会保险法", "variant-title"),  # line 394: 《社会保险法》
-    ("《社会保险法》", "中华人民共和国社会保险法", "variant-title"),
-    ("电力法", "中华人民共和国电力法", "fragment"),
-    ("渝办发〔2011〕293号", None, "issuing-number"),  # lines 1238, 1244, 1267
-    ("渝办发[2011]293号", None, "issuing-number"),
-])
+@pytest.mark.parametrize(
+    ("q", "title", "match"),
+    [
+        ("中华人民共和国社会保险法", "中华人民共和国社会保险法", "canonical-title"),
+        ("社会保险法", "中华人民共和国社会保险法", "variant-title"),  # line 394: 《社会保险法》
+        ("《社会保险法》", "中华人民共和国社会保险法", "variant-title"),
+        ("电力法", "中华人民共和国电力法", "fragment"),
+        ("渝办发〔2011〕293号", None, "issuing-number"),  # lines 1238, 1244, 1267
+        ("渝办发[2011]293号", None, "issuing-number"),
+    ],
+)
 def test_statute_search_finds_every_spelling(api: httpx.Client, q: str, title: str | None, match: str) -> None:
     body = get(api, "/api/statutes", q=q)
     best = body["items"][0]
@@ -161,8 +168,7 @@ def test_agencies_and_their_services(api: httpx.Client, seed_catalogue) -> None:
 
 
 def test_where_the_township_does_preliminary_review(api: httpx.Client, seed_catalogue) -> None:
-    expected = [i.number for i in seed_catalogue.items
-                if i.levels["township"] and i.levels["township"].role == "初审"]
+    expected = [i.number for i in seed_catalogue.items if i.levels["township"] and i.levels["township"].role == "初审"]
     assert expected == [14, 16, 41, 42]  # source lines 162, 298, 366, 847 …
     items = all_items(api, "/api/levels/township/services", role="preliminary-review", page=3)
     assert [i["number"] for i in items] == expected
@@ -184,8 +190,16 @@ def test_named_queries_are_listed_with_their_text(api: httpx.Client) -> None:
 
 def test_openapi_documents_stable_snake_case_fields(api: httpx.Client) -> None:
     spec = get(api, "/openapi.json")
-    for path in ("/api/services", "/api/services/{number}", "/api/statutes", "/api/statutes/{key}",
-                 "/api/provisions/shared", "/api/agencies", "/api/levels/{level}/services", "/api/queries"):
+    for path in (
+        "/api/services",
+        "/api/services/{number}",
+        "/api/statutes",
+        "/api/statutes/{key}",
+        "/api/provisions/shared",
+        "/api/agencies",
+        "/api/levels/{level}/services",
+        "/api/queries",
+    ):
         assert path in spec["paths"]
     fields = {f for schema in spec["components"]["schemas"].values() for f in schema.get("properties", {})}
     assert {"total", "service_numbers", "shared_provisions", "services_resting", "match_rank"} <= fields

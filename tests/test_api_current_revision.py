@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+
 from servicegraph.api.app import create_app
 from servicegraph.api.context import RERUNS
 from servicegraph.graph.namespaces import DCTERMS, SG

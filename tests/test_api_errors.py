@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+
 from servicegraph.api import named_queries as nq
 from servicegraph.api.app import create_app
 from servicegraph.store.engine import QueryRequest, QueryResult, Statistics

@@ -9,6 +9,8 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+
+from servicegraph.cli import main
 from servicegraph.graph.build import agency_level, build_graph
 from servicegraph.graph.namespaces import (
     CPSV,
@@ -25,8 +27,6 @@ from servicegraph.graph.namespaces import (
 from servicegraph.graph.namespaces import DCTERMS as DCT
 from servicegraph.loaders.records import Catalogue, Citation, FillType, Item, LevelMark
 
-from servicegraph.cli import main
-
 QUERIES = Path(__file__).parent / "queries"
 SHAPES = Path(__file__).resolve().parent.parent / "shapes" / "official" / "cpsv-ap-3.2.0-SHACL.ttl"
 BASE = "https://data.example/dj/"
@@ -37,38 +37,89 @@ def query(name: str) -> str:
     return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
 
 
-def cite(title: str, path: tuple = (("条", 26),), text: str = "第二十六条", number: str | None = None,
-         line: int = 1) -> Citation:
+def cite(
+    title: str, path: tuple = (("条", 26),), text: str = "第二十六条", number: str | None = None, line: int = 1
+) -> Citation:
     return Citation(title, number, path, text, "供电营业区内的供电营业机构……", line)
 
 
-def item(number: int, name: str, citations: tuple[Citation, ...] = (), inferred: bool = False,
-         agencies: tuple[str, ...] = AGENCIES, **levels: LevelMark) -> Item:
+def item(
+    number: int,
+    name: str,
+    citations: tuple[Citation, ...] = (),
+    inferred: bool = False,
+    agencies: tuple[str, ...] = AGENCIES,
+    **levels: LevelMark,
+) -> Item:
     marks = {level: levels.get(level) for level in ("city", "county", "township", "village")}
-    return Item(number, inferred, name, "基本社会服务", f"{name}全过程服务", agencies, ("个人", "法人"), ("公用事业",),
-                "\n".join(c.title for c in citations), citations, ("网上办", "一次办"), marks,
-                (FillType(None, "依申请服务类", ("办理类", "查询类")),), (number * 10, number * 10 + 5))
+    return Item(
+        number,
+        inferred,
+        name,
+        "基本社会服务",
+        f"{name}全过程服务",
+        agencies,
+        ("个人", "法人"),
+        ("公用事业",),
+        "\n".join(c.title for c in citations),
+        citations,
+        ("网上办", "一次办"),
+        marks,
+        (FillType(None, "依申请服务类", ("办理类", "查询类")),),
+        (number * 10, number * 10 + 5),
+    )
 
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return Catalogue("垫江县乡镇通用公共服务事项目录清单", "dir/dj.txt", "f" * 64, "utf-8", (
-        item(44, "新装用电", (cite("中华人民共和国电力法", line=440),
-                          cite("电力供应与使用条例", text="第二十三条", path=(("条", 23),), number="国务院令第196号")),
-             city=LevelMark(line=441), township=LevelMark(note="十千伏以下的事项由片区供电所提供", line=442)),
-        item(45, "临时用电", (cite("中华人民共和国电力法", (("条", 26), ("款", 2)), "第二十六条第二款"),),
-             township=LevelMark(same_as_item=44, line=451)),
-        item(46, "增容用电", (cite("电力法"),), inferred=True, township=LevelMark(same_as_item=99, line=461)),
-        item(47, "电力法第二十七条事项", (cite("中华人民共和国电力法", (("条", 27),), "第二十七条"),)),
-        item(7, "出具婚育情况证明", (cite("重庆市人口与计划生育条例", (("条", 23), ("款", 1)), "第二十三条第一款"),),
-             agencies=("乡镇人民政府(街道办事处)",),
-             township=LevelMark(role="审定", line=71), village=LevelMark(role="初审", line=72)),
-        item(8, "计生特殊家庭保险", (cite(" 重庆市人口和计划生育条例".strip(), (("条", 28),), "第二十八条"),),
-             agencies=("县卫生计生委", "乡镇(街道)卫生院"), village=LevelMark(checked=False, role="代办", line=81)),
-        item(8, "计生特殊家庭保险", agencies=("市农委",)),
-        item(16, "社会保障卡", (cite("关于印发社保卡方案的通知", (("节", 3), ("目", 1), ("点", 2)), "三、(一)2."),),
-             agencies=("县人力社保局",)),
-    ))
+    return Catalogue(
+        "垫江县乡镇通用公共服务事项目录清单",
+        "dir/dj.txt",
+        "f" * 64,
+        "utf-8",
+        (
+            item(
+                44,
+                "新装用电",
+                (
+                    cite("中华人民共和国电力法", line=440),
+                    cite("电力供应与使用条例", text="第二十三条", path=(("条", 23),), number="国务院令第196号"),
+                ),
+                city=LevelMark(line=441),
+                township=LevelMark(note="十千伏以下的事项由片区供电所提供", line=442),
+            ),
+            item(
+                45,
+                "临时用电",
+                (cite("中华人民共和国电力法", (("条", 26), ("款", 2)), "第二十六条第二款"),),
+                township=LevelMark(same_as_item=44, line=451),
+            ),
+            item(46, "增容用电", (cite("电力法"),), inferred=True, township=LevelMark(same_as_item=99, line=461)),
+            item(47, "电力法第二十七条事项", (cite("中华人民共和国电力法", (("条", 27),), "第二十七条"),)),
+            item(
+                7,
+                "出具婚育情况证明",
+                (cite("重庆市人口与计划生育条例", (("条", 23), ("款", 1)), "第二十三条第一款"),),
+                agencies=("乡镇人民政府(街道办事处)",),
+                township=LevelMark(role="审定", line=71),
+                village=LevelMark(role="初审", line=72),
+            ),
+            item(
+                8,
+                "计生特殊家庭保险",
+                (cite(" 重庆市人口和计划生育条例".strip(), (("条", 28),), "第二十八条"),),
+                agencies=("县卫生计生委", "乡镇(街道)卫生院"),
+                village=LevelMark(checked=False, role="代办", line=81),
+            ),
+            item(8, "计生特殊家庭保险", agencies=("市农委",)),
+            item(
+                16,
+                "社会保障卡",
+                (cite("关于印发社保卡方案的通知", (("节", 3), ("目", 1), ("点", 2)), "三、(一)2."),),
+                agencies=("县人力社保局",),
+            ),
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +132,10 @@ def service(number: int, name: str) -> URIRef:
 
 
 def numbers(g: Graph, title: str, article: str) -> list[int]:
-    rows = g.query(query("services-resting-on-article"),
-                   initBindings={"title": Literal(title, lang="zh"), "article": Literal(article)})
+    rows = g.query(
+        query("services-resting-on-article"),
+        initBindings={"title": Literal(title, lang="zh"), "article": Literal(article)},
+    )
     return [int(r.number) for r in rows]
 
 
@@ -98,9 +151,14 @@ def test_provisions_form_a_tree_under_their_document(graph: Graph) -> None:
     assert set(graph.objects(par, ELI.is_part_of)) == {art, doc}
     assert set(graph.objects(art, ELI.is_part_of)) == {doc}
     assert {(p, o) for p, o in graph.predicate_objects(art)} >= {
-        (RDF.type, ELI.LegalResourceSubdivision), (RDF.type, ELI.LegalResource),
-        (ELI.number, Literal("26")), (ELI.type_subdivision, SG.article),
-        (URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("《中华人民共和国电力法》第二十六条", lang="zh")),
+        (RDF.type, ELI.LegalResourceSubdivision),
+        (RDF.type, ELI.LegalResource),
+        (ELI.number, Literal("26")),
+        (ELI.type_subdivision, SG.article),
+        (
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("《中华人民共和国电力法》第二十六条", lang="zh"),
+        ),
     }
     assert graph.value(par, ELI.type_subdivision) == SG.paragraph
 
@@ -112,7 +170,8 @@ def test_policy_headings_form_a_tree_too(graph: Graph) -> None:
     assert set(graph.objects(sub, ELI.is_part_of)) == {section, doc}
     assert graph.value(point, ELI.type_subdivision) == SG.point
     assert graph.value(point, URIRef("http://www.w3.org/2000/01/rdf-schema#label")) == Literal(
-        "《关于印发社保卡方案的通知》三、(一)2.", lang="zh")
+        "《关于印发社保卡方案的通知》三、(一)2.", lang="zh"
+    )
 
 
 def test_a_service_links_straight_to_documents_and_most_specific_provisions(graph: Graph) -> None:
@@ -127,7 +186,10 @@ def test_documents_merge_variants_and_parse_issuing_numbers(graph: Graph) -> Non
     assert graph.value(law, ELI.type_document) == SG.law
     reg = URIRef(f"{BASE}legal/电力供应和使用条例")  # keyed by title_key: 与 reads 和
     assert (graph.value(reg, ELI.id_local), graph.value(reg, SG.issuer), graph.value(reg, SG.serial)) == (
-        Literal("国务院令第196号"), Literal("国务院令"), Literal(196))
+        Literal("国务院令第196号"),
+        Literal("国务院令"),
+        Literal(196),
+    )
     assert graph.value(reg, ELI.type_document) == SG.regulation
     population = list(graph.subjects(DCT.title, Literal("重庆市人口与计划生育条例", lang="zh")))
     assert len(population) == 1
@@ -180,11 +242,21 @@ def test_agencies_are_shared_nodes_with_their_level(graph: Graph) -> None:
     assert graph.value(URIRef(f"{BASE}agency/市农委"), ORG.classification) == SG.city
 
 
-@pytest.mark.parametrize(("name", "level"), [
-    ("县人民医院", "county"), ("垫江县中医院", "county"), ("市人力社保局", "city"), ("乡镇人民政府(街道办事处)", "township"),
-    ("乡镇(街道)卫生院", "township"), ("村(社区)", "village"), ("县城市管理局", "county"),
-    ("国网重庆市电力公司", None), ("社区卫生服务中心", None), ("片区卫生计生监督所", None),
-])
+@pytest.mark.parametrize(
+    ("name", "level"),
+    [
+        ("县人民医院", "county"),
+        ("垫江县中医院", "county"),
+        ("市人力社保局", "city"),
+        ("乡镇人民政府(街道办事处)", "township"),
+        ("乡镇(街道)卫生院", "township"),
+        ("村(社区)", "village"),
+        ("县城市管理局", "county"),
+        ("国网重庆市电力公司", None),
+        ("社区卫生服务中心", None),
+        ("片区卫生计生监督所", None),
+    ],
+)
 def test_agency_level_from_name(name: str, level: str | None) -> None:
     assert agency_level(name) == level
 
@@ -205,8 +277,10 @@ def test_service_node(graph: Graph) -> None:
     row = graph.value(s, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
     assert row == URIRef(f"{BASE}revision/ffffffffffff/lines/440-445")
     [fill] = graph.objects(s, SG.fillType)
-    assert set(graph.objects(fill, SG.fillSubtype)) == {URIRef(f"{BASE}concept/fill-type/办理类"),
-                                                       URIRef(f"{BASE}concept/fill-type/查询类")}
+    assert set(graph.objects(fill, SG.fillSubtype)) == {
+        URIRef(f"{BASE}concept/fill-type/办理类"),
+        URIRef(f"{BASE}concept/fill-type/查询类"),
+    }
 
 
 def test_revision_is_the_graph_name_and_a_dataset(graph: Graph, catalogue: Catalogue) -> None:
@@ -217,10 +291,22 @@ def test_revision_is_the_graph_name_and_a_dataset(graph: Graph, catalogue: Catal
 
 
 def test_every_text_is_tagged_zh(graph: Graph) -> None:
-    text_properties = {DCT.title, DCT.description, SKOS.prefLabel, SKOS.altLabel, SG.quote, SG.remark,
-                       SG.titleAsWritten, SG.provisionText, SG.legalBasisText}
-    untagged = [(s, p, o) for s, p, o in graph if p in text_properties and not (
-        isinstance(o, Literal) and o.language in ("zh", "en"))]
+    text_properties = {
+        DCT.title,
+        DCT.description,
+        SKOS.prefLabel,
+        SKOS.altLabel,
+        SG.quote,
+        SG.remark,
+        SG.titleAsWritten,
+        SG.provisionText,
+        SG.legalBasisText,
+    }
+    untagged = [
+        (s, p, o)
+        for s, p, o in graph
+        if p in text_properties and not (isinstance(o, Literal) and o.language in ("zh", "en"))
+    ]
     assert untagged == []
     assert all(o.datatype == XSD.integer for o in graph.objects(None, SG.number))
 
@@ -243,6 +329,7 @@ def test_conforms_to_the_official_cpsv_ap_shapes(graph: Graph) -> None:
 
 
 # ---- the seed, answers established by hand with grep ----
+
 
 def test_seed_services_resting_on_electricity_law_article_26(seed_graph: Graph) -> None:
     # lines 910, 937, 962, 989, 1018: items 44, 45, 46 (number cell lost), 47, 48
@@ -272,8 +359,10 @@ def test_seed_documents_cited_under_more_than_one_title(seed_graph: Graph) -> No
 def test_seed_cross_references_become_links(seed_graph: Graph, target: int, referring: set[int]) -> None:
     # "(同第44项)" on lines 951, 976, 1003, 1032; "√(同第49项)" on lines 1066, 1081
     [service] = seed_graph.subjects(SG.number, Literal(target))
-    found = {int(seed_graph.value(seed_graph.value(predicate=CV.hasParticipation, object=p), SG.number))
-             for p in seed_graph.subjects(SG.sameAsService, service)}
+    found = {
+        int(seed_graph.value(seed_graph.value(predicate=CV.hasParticipation, object=p), SG.number))
+        for p in seed_graph.subjects(SG.sameAsService, service)
+    }
     assert found == referring
 
 
@@ -284,8 +373,10 @@ def test_seed_one_agency_node_per_distinct_name(seed_graph: Graph, seed_catalogu
 
 # ---- the command ----
 
-def test_build_command_writes_every_format(tmp_path: Path, seed_path: Path, seed_graph: Graph,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+
+def test_build_command_writes_every_format(
+    tmp_path: Path, seed_path: Path, seed_graph: Graph, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["build", str(seed_path), "-o", str(tmp_path), "--base", BASE]) == 0
     ttl = Graph().parse(tmp_path / "servicegraph.ttl")
     nt = Graph().parse(tmp_path / "servicegraph.nt")

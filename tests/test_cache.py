@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
+
 from servicegraph.store.cache import CachingEngine, ResultCache, cached
 from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot, Statistics
 from servicegraph.store.errors import QueryTimeout

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from servicegraph.cli import main
 from servicegraph.loaders import catalogue as catalogue_module
 from servicegraph.loaders.catalogue import COLUMNS, parse_catalogue, read_catalogue
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.loaders.records import FillType, LevelMark
-
-from servicegraph.cli import main
 
 INFERRED = {16, 17, 18, 19, 20, 21, 22, 23, 24, 26, 29, 30, 32, 35, 38, 39, 40, 46}
 
@@ -96,9 +96,7 @@ def test_rows_with_multi_paragraph_cells(items, seed_lines):
     item = items[14]  # lines 265-304: content, legal basis and fill type over paragraphs
     assert item.lines == (265, 304)
     assert item.content == "\n".join(seed_lines[i - 1] for i in (268, 270, 272)).lstrip("\t")
-    assert item.legal_basis.split("\n") == [
-        seed_lines[i - 1].lstrip("\t").strip() for i in range(276, 291, 2)
-    ]
+    assert item.legal_basis.split("\n") == [seed_lines[i - 1].lstrip("\t").strip() for i in range(276, 291, 2)]
     assert item.levels == {
         "city": LevelMark(line=292),
         "county": LevelMark(role="审定", line=293),
@@ -291,9 +289,13 @@ def test_cli_json(seed_path):
     assert done.returncode == 0, done.stderr
     records = json.loads(done.stdout)
     assert [r["number"] for r in records] == list(range(1, 99))
-    assert all(REQUIRED_KEYS <= set(r) for r in records)
+    assert all(set(r) >= REQUIRED_KEYS for r in records)
     assert records[44]["levels"]["township"]["same_as_item"] == 44
-    assert records[13]["fill_types"][1] == {"level": "区县", "category": "依申请服务类", "subtypes": ["办理类", "查询类"]}
+    assert records[13]["fill_types"][1] == {
+        "level": "区县",
+        "category": "依申请服务类",
+        "subtypes": ["办理类", "查询类"],
+    }
     assert records[15]["lines"] == [348, 368] and records[15]["number_inferred"] is True
 
 

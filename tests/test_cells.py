@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from servicegraph.loaders import cells
 from servicegraph.loaders.records import FillType, LevelMark
 
@@ -60,7 +61,9 @@ def test_item_number(paras, expected):
         (("县中医院", "/乡镇(街道)卫生院/社区卫生服务中心"), ("县中医院", "乡镇(街道)卫生院", "社区卫生服务中心")),
         # line 1169: an empty entry between separators, runs of spaces
         (
-            ("县人民医院/         县中医院/          妇幼保健院/县精神卫生中心/            /乡镇(街道)卫生院/社区卫生服务中心",),
+            (
+                "县人民医院/         县中医院/          妇幼保健院/县精神卫生中心/            /乡镇(街道)卫生院/社区卫生服务中心",
+            ),
             ("县人民医院", "县中医院", "妇幼保健院", "县精神卫生中心", "乡镇(街道)卫生院", "社区卫生服务中心"),
         ),
         # line 1878: full-width spaces
@@ -71,7 +74,10 @@ def test_item_number(paras, expected):
         # line 1406: 、 inside brackets does not split
         (("社会保障(社会保险、社会救助)、医疗卫生",), ("社会保障(社会保险、社会救助)", "医疗卫生")),
         # line 1681: trailing separator and spaces
-        (("县中医院/  ", "乡镇(街道)卫生院/社区卫生服务中心/     "), ("县中医院", "乡镇(街道)卫生院", "社区卫生服务中心")),
+        (
+            ("县中医院/  ", "乡镇(街道)卫生院/社区卫生服务中心/     "),
+            ("县中医院", "乡镇(街道)卫生院", "社区卫生服务中心"),
+        ),
         ((), ()),
     ],
 )
@@ -121,9 +127,7 @@ def test_level_mark(paras, expected):
 
 
 def test_fill_type_single():
-    assert cells.fill_types(("依申请服务类：办理类",)) == (
-        FillType(None, "依申请服务类", ("办理类",)),
-    )  # line 59
+    assert cells.fill_types(("依申请服务类：办理类",)) == (FillType(None, "依申请服务类", ("办理类",)),)  # line 59
 
 
 def test_fill_type_wrapped_after_colon():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from servicegraph.loaders.citations import DEPTH, KINDS, parse_citations
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.loaders.numerals import parse_numeral, to_chinese
@@ -76,9 +77,12 @@ _QUOTES = st.lists(
     st.sampled_from(["乡镇人民政府", "应当", "办理", "登记", "，", "。", "(一)", "《死亡证》", "第一个"]),
     max_size=12,
 ).map(lambda words: "居民" + "".join(words) + "。")
-_DOCUMENT = st.tuples(_TITLES, _DOC_NUMBERS, st.lists(
-    st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=3), min_size=1, max_size=3
-), _QUOTES)
+_DOCUMENT = st.tuples(
+    _TITLES,
+    _DOC_NUMBERS,
+    st.lists(st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=3), min_size=1, max_size=3),
+    _QUOTES,
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from servicegraph.loaders.citations import is_form, parse_citations
 from servicegraph.loaders.records import Citation
 
@@ -221,7 +222,9 @@ def test_title_nested_with_angle_brackets(cell: Cell) -> None:
 
 def test_title_nested_with_double_angle_brackets(cell: Cell) -> None:
     [c] = cell(1800, 1800)  # item 89: 《…关于印发《2014 年…方案》的通知》
-    assert c.title == "重庆市卫生和计划生育委员会办公室关于印发《2014 年妇女健康相关重大公共卫生服务项目实施方案》的通知"
+    assert (
+        c.title == "重庆市卫生和计划生育委员会办公室关于印发《2014 年妇女健康相关重大公共卫生服务项目实施方案》的通知"
+    )
     assert c.doc_number == "渝卫办妇幼发〔2014〕225 号"
 
 

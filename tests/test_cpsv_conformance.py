@@ -14,6 +14,7 @@ import pyshacl
 import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
+
 from servicegraph.graph import namespaces as ns
 from servicegraph.graph.namespaces import CPSV, CV, DCTERMS, ELI, FOAF, SKOS
 

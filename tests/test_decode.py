@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.decode import BOM, decode, line_of
 from servicegraph.loaders.errors import CatalogueError
@@ -87,7 +88,7 @@ def test_bad_byte_after_bom_names_its_line(seed_text):
 
 
 def test_truncated_multibyte_character_at_end():
-    data = "附件\n\n垫江".encode("utf-8") * 3 + "县".encode("utf-8")[:2]
+    data = "附件\n\n垫江".encode() * 3 + "县".encode()[:2]
     assert _error(data).line == 7
 
 

@@ -10,6 +10,8 @@ import pytest
 import seed_variants as v
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
+
+from servicegraph.cli import main
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.diff import change_set_graph, diff_catalogues, to_text
 from servicegraph.graph.namespaces import DEFAULT_BASE, SG
@@ -17,8 +19,6 @@ from servicegraph.graph.report_compare import compare_reports
 from servicegraph.graph.validate import SGS, validate
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.store.oxigraph import to_oxigraph
-
-from servicegraph.cli import main
 
 B = DEFAULT_BASE
 BLOOD = "《重庆市献血条例》第九条"  # item 8 cites it and 第十七条; no other item cites either
@@ -95,7 +95,10 @@ def test_added_item_and_citations_of_a_new_item(seed_catalogue, seed_path: Path)
     (added,) = changes.items
     assert (added.kind, added.new_number, added.name) == ("added", 8, "组织和动员适龄公民献血服务")
     assert {c.label for c in changes.newly_cited} == {
-        "《重庆市献血条例》", "《重庆市献血条例》第九条", "《重庆市献血条例》第十七条"}
+        "《重庆市献血条例》",
+        "《重庆市献血条例》第九条",
+        "《重庆市献血条例》第十七条",
+    }
 
 
 def test_text_is_grouped_by_item(seed_catalogue, seed_path: Path) -> None:
@@ -103,8 +106,14 @@ def test_text_is_grouped_by_item(seed_catalogue, seed_path: Path) -> None:
     text = to_text(diff_catalogues(seed_catalogue, new, B))
     lines = text.splitlines()
     at = lines.index("item 8 (第8项) 组织和动员适龄公民献血服务: changed (修改)")
-    assert lines[at + 1].startswith("  legal_basis: 《重庆市献血条例》第九条") and "→ 《重庆市献血条例》第十条" in lines[at + 1]
-    assert lines[at + 2:at + 4] == ["  + cites 《重庆市献血条例》第十条", "  - no longer cites 《重庆市献血条例》第九条"]
+    assert (
+        lines[at + 1].startswith("  legal_basis: 《重庆市献血条例》第九条")
+        and "→ 《重庆市献血条例》第十条" in lines[at + 1]
+    )
+    assert lines[at + 2 : at + 4] == [
+        "  + cites 《重庆市献血条例》第十条",
+        "  - no longer cites 《重庆市献血条例》第九条",
+    ]
 
 
 def test_change_set_rdf_answers_which_services_lost_a_legal_basis(seed_catalogue, seed_path: Path) -> None:
@@ -117,8 +126,11 @@ def test_change_set_rdf_answers_which_services_lost_a_legal_basis(seed_catalogue
     # the named query, over a dataset laid out as the revision store lays it out
     store = ox.Store()
     old_graph, new_graph = build_graph(seed_catalogue), build_graph(new)
-    for g, name in ((old_graph, old_graph.identifier), (new_graph, new_graph.identifier),
-                    (graph, URIRef(f"{B}changes"))):
+    for g, name in (
+        (old_graph, old_graph.identifier),
+        (new_graph, new_graph.identifier),
+        (graph, URIRef(f"{B}changes")),
+    ):
         store.extend(ox.Quad(*map(to_oxigraph, t), ox.NamedNode(str(name))) for t in g)
     store.extend(ox.Quad(*map(to_oxigraph, t)) for t in new_graph)  # the default graph: the current one
     query = (Path(__file__).parent.parent / "api" / "queries" / "lost-legal-basis.rq").read_text(encoding="utf-8")
@@ -175,7 +187,10 @@ def test_cli_validate_against_marks_new_results(seed_path: Path, seed_catalogue,
     new.write_bytes(v.renumbered(seed_path, seed_catalogue, 12, 11))
     assert main(["validate", str(new), "--against", str(seed_path)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1] == f"against {seed_path}: 3 new [new], {len(validate(build_graph(seed_catalogue)).results)} already there"
+    assert (
+        lines[1]
+        == f"against {seed_path}: 3 new [new], {len(validate(build_graph(seed_catalogue)).results)} already there"
+    )
     marked = [line for line in lines if line.startswith("  [new] ")]
     assert len(marked) == 3 and all(f"{new}:" in line for line in marked)
     assert sum("Violation" in line for line in marked) == 2

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
+
 from servicegraph.api.settings import Settings
 from servicegraph.graph.build import build_graph, document_iris
 from servicegraph.graph.iris import Minter, key, provision, service_keys
@@ -66,7 +67,8 @@ def test_minted_iris_follow_the_model() -> None:
     assert m.concept("theme", "社会保障(社会保险)") == URIRef("https://data.example/dj/concept/theme/社会保障-社会保险")
     doc = m.document("中华人民共和国电力法")
     assert provision(doc, (("条", 30), ("款", 2), ("项", 2))) == URIRef(
-        "https://data.example/dj/legal/中华人民共和国电力法/art_30/par_2/pnt_2")
+        "https://data.example/dj/legal/中华人民共和国电力法/art_30/par_2/pnt_2"
+    )
     assert m.document("渝办发-2011-293") == URIRef("https://data.example/dj/legal/渝办发-2011-293")
     assert m.document("（）") == URIRef("https://data.example/dj/legal/untitled")  # no letter or digit to key
 
@@ -77,8 +79,9 @@ def services(g) -> dict[str, URIRef]:
 
 def test_an_item_keeps_its_iri_when_its_row_moves_or_is_renumbered_in_the_next_revision() -> None:
     first = build_graph(catalogue(item(1, "甲事项", (10, 12)), item(2, "乙事项", (13, 15))))
-    moved = build_graph(catalogue(item(1, "新事项", (10, 11)), item(2, "乙事项", (12, 14)),
-                                  item(3, "甲事项", (15, 17)), sha="cd" * 32))
+    moved = build_graph(
+        catalogue(item(1, "新事项", (10, 11)), item(2, "乙事项", (12, 14)), item(3, "甲事项", (15, 17)), sha="cd" * 32)
+    )
     assert services(first)["1"] == services(moved)["3"]
     assert services(first)["2"] == services(moved)["2"]
     assert first.identifier != moved.identifier  # each revision its own named graph
@@ -88,8 +91,10 @@ def test_same_catalogue_same_graph_on_every_run() -> None:
     c = catalogue(item(1, "甲事项"), item(2, "甲事项"))
     a, b = build_graph(c), build_graph(c)
     assert set(a) == set(b)
-    assert sorted(services(a).values()) == [URIRef(DEFAULT_BASE + "service/甲事项"),
-                                            URIRef(DEFAULT_BASE + "service/甲事项-2")]
+    assert sorted(services(a).values()) == [
+        URIRef(DEFAULT_BASE + "service/甲事项"),
+        URIRef(DEFAULT_BASE + "service/甲事项-2"),
+    ]
 
 
 def test_base_is_configurable() -> None:
@@ -111,15 +116,23 @@ def test_an_item_with_an_unusable_name_still_gets_an_iri() -> None:
 
 # ---- document IRIs: the same on every run and in the next revision ----
 
-PRINT_SEED_NT = ("import sys; from graph.build import build_graph; from loaders.catalogue import read_catalogue; "
-                 "g = build_graph(read_catalogue(sys.argv[1])); "
-                 "print(''.join(sorted(g.serialize(format='nt').splitlines(keepends=True))), end='')")
+PRINT_SEED_NT = (
+    "import sys; from graph.build import build_graph; from loaders.catalogue import read_catalogue; "
+    "g = build_graph(read_catalogue(sys.argv[1])); "
+    "print(''.join(sorted(g.serialize(format='nt').splitlines(keepends=True))), end='')"
+)
 
 
 def seed_nt_in_a_fresh_process(seed_path: Path, hash_seed: str) -> str:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    return subprocess.run([sys.executable, "-c", PRINT_SEED_NT, str(seed_path)], env=env, check=True,
-                          capture_output=True, text=True, cwd=Path(__file__).parent.parent).stdout
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SEED_NT, str(seed_path)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    ).stdout
 
 
 def test_the_seed_gives_the_same_graph_on_every_run(seed_path: Path, seed_graph) -> None:
@@ -142,8 +155,11 @@ def links(g: Graph) -> set[tuple]:
 
 
 def document_titles(g: Graph) -> dict[URIRef, str]:
-    return {s: str(g.value(s, DCTERMS.title)) for s in g.subjects(RDF.type, ELI.LegalResource)
-            if (s, RDF.type, ELI.LegalResourceSubdivision) not in g}
+    return {
+        s: str(g.value(s, DCTERMS.title))
+        for s in g.subjects(RDF.type, ELI.LegalResource)
+        if (s, RDF.type, ELI.LegalResourceSubdivision) not in g
+    }
 
 
 def respelled(seed_path: Path, written: str, new: str) -> Catalogue:
@@ -153,18 +169,37 @@ def respelled(seed_path: Path, written: str, new: str) -> Catalogue:
     return parse_catalogue(text.replace(written, new, 1).encode("utf-8"), "next-revision.txt")
 
 
-@pytest.mark.parametrize(("written", "new", "iri"), [
-    ("《中华人民共和国电力法》", "《电力法》", "中华人民共和国电力法"),  # without the prefix (1 of 5 citations)
-    ("《疫苗流通和预防接种管理条例》", "《疫苗流通与预防接种管理条例》", "疫苗流通和预防接种管理条例"),  # its only citation
-    ("《国家基本公共卫生服务规范(第三版》", "《国家基本公共卫生服务规范（第三版）》", "国家基本公共卫生服务规范第三版"),
-    ("《重庆市实施〈中华人民共和国农业技术推广法〉办法》", "《重庆市实施《中华人民共和国农业技术推广法》办法》",
-     "重庆市实施中华人民共和国农业技术推广法办法"),
-    # a new longer title under the same issuing number becomes the display title, not the IRI
-    ("《中共中央、国务院关于深化医药卫生体制改革的意见》", "《中国共产党中央委员会、国务院关于深化医药卫生体制改革的意见》",
-     "中发-2009-6"),
-], ids=["without-prefix", "yu-for-he", "full-width-brackets", "nested-title-brackets", "longer-title"])
+@pytest.mark.parametrize(
+    ("written", "new", "iri"),
+    [
+        ("《中华人民共和国电力法》", "《电力法》", "中华人民共和国电力法"),  # without the prefix (1 of 5 citations)
+        (
+            "《疫苗流通和预防接种管理条例》",
+            "《疫苗流通与预防接种管理条例》",
+            "疫苗流通和预防接种管理条例",
+        ),  # its only citation
+        (
+            "《国家基本公共卫生服务规范(第三版》",
+            "《国家基本公共卫生服务规范（第三版）》",
+            "国家基本公共卫生服务规范第三版",
+        ),
+        (
+            "《重庆市实施〈中华人民共和国农业技术推广法〉办法》",
+            "《重庆市实施《中华人民共和国农业技术推广法》办法》",
+            "重庆市实施中华人民共和国农业技术推广法办法",
+        ),
+        # a new longer title under the same issuing number becomes the display title, not the IRI
+        (
+            "《中共中央、国务院关于深化医药卫生体制改革的意见》",
+            "《中国共产党中央委员会、国务院关于深化医药卫生体制改革的意见》",
+            "中发-2009-6",
+        ),
+    ],
+    ids=["without-prefix", "yu-for-he", "full-width-brackets", "nested-title-brackets", "longer-title"],
+)
 def test_a_respelled_citation_keeps_every_document_and_provision_iri(
-        seed_path: Path, seed_graph: Graph, written: str, new: str, iri: str) -> None:
+    seed_path: Path, seed_graph: Graph, written: str, new: str, iri: str
+) -> None:
     revision = respelled(seed_path, written, new)
     assert new.strip("《》") in {c.title for i in revision.items for c in i.citations}
     g = build_graph(revision)
@@ -188,12 +223,13 @@ def rows_reversed(seed_path: Path, seed_catalogue: Catalogue) -> Catalogue:
     lines = seed_path.read_text(encoding="utf-8").split("\n")
     starts = [i.lines[0] - 1 for i in seed_catalogue.items]
     rows = [lines[a:b] for a, b in zip(starts, starts[1:] + [len(lines)])]
-    text = "\n".join(lines[:starts[0]] + [line for row in reversed(rows) for line in row])
+    text = "\n".join(lines[: starts[0]] + [line for row in reversed(rows) for line in row])
     return parse_catalogue(text.encode("utf-8"), "reversed.txt")
 
 
 def test_a_document_keeps_its_iri_when_the_citation_order_changes(
-        seed_path: Path, seed_catalogue: Catalogue, seed_graph: Graph) -> None:
+    seed_path: Path, seed_catalogue: Catalogue, seed_graph: Graph
+) -> None:
     reversed_ = rows_reversed(seed_path, seed_catalogue)
     assert [i.name for i in reversed_.items] == [i.name for i in reversed(seed_catalogue.items)]
     g = build_graph(reversed_)
@@ -203,8 +239,10 @@ def test_a_document_keeps_its_iri_when_the_citation_order_changes(
 
 def test_documents_whose_identities_share_a_key_are_told_apart_by_identity_not_order() -> None:
     def iris_of(*titles: str) -> dict[str, str]:
-        items = [Item(n, False, f"事项{n}", "", "", (), (), (), "", (Citation(t, None, (), "", "", n),), (), {}, (), (n, n))
-                 for n, t in enumerate(titles, 1)]
+        items = [
+            Item(n, False, f"事项{n}", "", "", (), (), (), "", (Citation(t, None, (), "", "", n),), (), {}, (), (n, n))
+            for n, t in enumerate(titles, 1)
+        ]
         statutes = identify(items)
         minted = document_iris(statutes, Minter(DEFAULT_BASE, "ab" * 32))
         return {d.title: str(minted[id(d)]).removeprefix(DEFAULT_BASE) for d in statutes.documents}

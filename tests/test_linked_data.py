@@ -11,10 +11,15 @@ import httpx
 import pytest
 from http_server import serving
 from rdflib import Graph, URIRef
+
 from servicegraph.graph.namespaces import DEFAULT_BASE
 
-FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
-           "application/rdf+xml": "xml"}
+FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +33,19 @@ def minted(seed_graph) -> list[URIRef]:
     by_shape: dict[str, list[URIRef]] = {}
     for node in set(seed_graph.subjects()) | set(seed_graph.objects()):
         if isinstance(node, URIRef) and node.startswith(DEFAULT_BASE) and "#" not in node:
-            path = node[len(DEFAULT_BASE):].split("/")
+            path = node[len(DEFAULT_BASE) :].split("/")
             shape = "/".join([path[0]] + [re.sub(r"[^_a-z-]", "", s) or "*" for s in path[1:]])
             by_shape.setdefault(shape, []).append(node)
     return [iri for shape in sorted(by_shape) for iri in sorted(by_shape[shape])[:2]]
 
 
 def path_of(iri: str) -> str:
-    return "/" + quote(iri[len(DEFAULT_BASE):], safe="/")
+    return "/" + quote(iri[len(DEFAULT_BASE) :], safe="/")
 
 
 def test_every_minted_shape_resolves_in_every_format(server: httpx.Client, seed_graph) -> None:
     iris = minted(seed_graph)
-    shapes = {i[len(DEFAULT_BASE):].split("/")[0] for i in iris}
+    shapes = {i[len(DEFAULT_BASE) :].split("/")[0] for i in iris}
     assert {"catalogue", "revision", "service", "agency", "legal", "concept", "channel", "place"} <= shapes
     for iri in iris:
         for media_type, rdflib_format in FORMATS.items():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.cells import HANDLING_MODES
 from servicegraph.loaders.errors import CatalogueError

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
+
 from servicegraph.api import named_queries as nq
 from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.oxigraph import OxigraphStore
@@ -76,7 +77,9 @@ def test_one_service_by_number(sample: Sync) -> None:
 def test_service_levels_in_level_order(sample: Sync) -> None:
     rows = sample.run("service-levels", {"service": URIRef(f"{B}service/供电乙")})
     assert [(r["level"], r["role"]) for r in rows] == [
-        (f"{SG}county", f"{SG}finalApproval"), (f"{SG}township", f"{SG}preliminaryReview")]
+        (f"{SG}county", f"{SG}finalApproval"),
+        (f"{SG}township", f"{SG}preliminaryReview"),
+    ]
 
 
 def test_service_citations_name_their_document(sample: Sync) -> None:
@@ -98,8 +101,8 @@ def test_related_services_rank_shared_provisions_first(sample: Sync) -> None:
 def test_shared_provisions_count_direct_citations(sample: Sync) -> None:
     rows, total = sample.page("shared-provisions", {"min_services": Literal(2)}, 10, 0)
     assert [(r["provision"], r["services"], r["service_numbers"]) for r in rows] == [
-        (f"{SOCIAL}/art_74", 2, "32 33") if rows[0]["service_numbers"] == "32 33"
-        else (f"{SOCIAL}/art_74", 2, "33 32")]
+        (f"{SOCIAL}/art_74", 2, "32 33") if rows[0]["service_numbers"] == "32 33" else (f"{SOCIAL}/art_74", 2, "33 32")
+    ]
     assert total == 1
     _, total = sample.page("shared-provisions", {"min_services": Literal(1)}, 10, 0)
     assert total == 3
@@ -133,7 +136,7 @@ def test_services_by_level_and_role(sample: Sync) -> None:
 
 
 def test_a_crafted_value_is_a_value(sample: Sync) -> None:
-    crafted = Literal('31 } UNION { ?service ?p ?o } #')
+    crafted = Literal("31 } UNION { ?service ?p ?o } #")
     assert sample.run("service", {"number": crafted}) == []
     with pytest.raises(ValueError):
         sample.run("service", {"nonsense": Literal(1)})

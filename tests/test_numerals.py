@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from servicegraph.loaders.numerals import parse_numeral, to_chinese
 
 

@@ -21,6 +21,7 @@ from rdflib.namespace import (
     VOID,
     XSD,
 )
+
 from servicegraph.graph.export import description
 from servicegraph.graph.namespaces import CPSV, CV, DEFAULT_BASE, ELI, SG
 
@@ -28,8 +29,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ROOT / "shapes" / "official" / "cpsv-ap-3.2.0-SHACL.ttl"
 DEFINED = (DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD)
 """Standard vocabularies whose terms rdflib knows: a term must be one of them."""
-ELI_TERMS = {ELI[t] for t in ("LegalResource", "LegalResourceSubdivision", "is_part_of", "number",
-                              "type_subdivision", "id_local", "type_document")}
+ELI_TERMS = {
+    ELI[t]
+    for t in (
+        "LegalResource",
+        "LegalResourceSubdivision",
+        "is_part_of",
+        "number",
+        "type_subdivision",
+        "id_local",
+        "type_document",
+    )
+}
 """The ELI ontology terms the issue names (ELI publishes no file we can read offline)."""
 
 
@@ -41,8 +52,12 @@ def ontology() -> Graph:
 @pytest.fixture(scope="module")
 def cpsv_ap_terms() -> set[URIRef]:
     shapes = Graph().parse(SHAPES)
-    return {o for p in (SH.path, SH["class"], SH.targetClass) for o in shapes.objects(None, p)
-            if isinstance(o, URIRef) and str(o).startswith((str(CV), str(CPSV)))}
+    return {
+        o
+        for p in (SH.path, SH["class"], SH.targetClass)
+        for o in shapes.objects(None, p)
+        if isinstance(o, URIRef) and str(o).startswith((str(CV), str(CPSV)))
+    }
 
 
 def own_terms(ontology: Graph) -> set[URIRef]:
@@ -98,6 +113,7 @@ def test_every_predicate_and_class_a_revision_store_serves_is_declared(
     """Metadata and change-set graphs included: two revisions, the second losing item 8."""
     import pyoxigraph as ox
     import seed_variants
+
     from servicegraph.store.revisions import RevisionStore
 
     store = RevisionStore(tmp_path)
@@ -121,5 +137,6 @@ def test_the_check_catches_an_undeclared_term(ontology: Graph, cpsv_ap_terms: se
 def test_every_code_value_the_seed_graph_uses_is_typed_in_the_graph(seed_graph: Graph) -> None:
     values = {o for _, p, o in seed_graph if p != RDF.type and isinstance(o, URIRef) and str(o).startswith(str(SG))}
     assert values
-    assert all((v, RDF.type, SKOS.Concept) in seed_graph or (v, RDF.type, SKOS.ConceptScheme) in seed_graph
-               for v in values)
+    assert all(
+        (v, RDF.type, SKOS.Concept) in seed_graph or (v, RDF.type, SKOS.ConceptScheme) in seed_graph for v in values
+    )

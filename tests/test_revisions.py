@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import seed_variants as v
+
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.store.revisions import (
@@ -32,9 +33,12 @@ def _query(snapshot_path: Path, query: str) -> list[tuple[str | None, ...]]:
 
 
 def _default_graph_revision_and_count(path: Path) -> list[tuple[str | None, ...]]:
-    return _query(path, """
+    return _query(
+        path,
+        """
         PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX cpsv: <http://purl.org/vocab/cpsv#>
-        SELECT ?rev (COUNT(?s) AS ?n) { ?rev a dcat:Dataset . ?s a cpsv:PublicService } GROUP BY ?rev""")
+        SELECT ?rev (COUNT(?s) AS ?n) { ?rev a dcat:Dataset . ?s a cpsv:PublicService } GROUP BY ?rev""",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +69,23 @@ def test_which_revisions_become_current(history) -> None:
     accepted = {n for n, o in outcomes.items() if not isinstance(o, Exception) and o.snapshot is not None}
     assert accepted == {"seed", "article", "removed", "gbk"}
     assert store.current_id() == outcomes["gbk"].meta.id
-    assert [m.source for m in store.revisions()] == ["seed.txt", "article.txt", "removed.txt", "violation.txt",
-                                                     "gbk.txt"]
+    assert [m.source for m in store.revisions()] == [
+        "seed.txt",
+        "article.txt",
+        "removed.txt",
+        "violation.txt",
+        "gbk.txt",
+    ]
     assert [m.status for m in store.revisions()] == ["accepted", "accepted", "accepted", "rejected", "accepted"]
     parents = {m.source: m.parent for m in store.revisions()}
     ids = {m.source: m.id for m in store.revisions()}
-    assert parents == {"seed.txt": None, "article.txt": ids["seed.txt"], "removed.txt": ids["article.txt"],
-                       "violation.txt": ids["removed.txt"], "gbk.txt": ids["removed.txt"]}
+    assert parents == {
+        "seed.txt": None,
+        "article.txt": ids["seed.txt"],
+        "removed.txt": ids["article.txt"],
+        "violation.txt": ids["removed.txt"],
+        "gbk.txt": ids["removed.txt"],
+    }
 
 
 def test_unreadable_uploads_name_file_and_line(history) -> None:
@@ -120,11 +134,17 @@ def test_generation_holds_every_accepted_revision_and_the_current_as_default(his
     assert graphs == {*accepted, f"{B}revisions", f"{B}changes"}
     assert outcomes["violation"].meta.iri not in graphs
     assert _default_graph_revision_and_count(snapshot.path) == [(outcomes["gbk"].meta.iri, "98")]
-    current = _query(snapshot.path, """PREFIX sg: <https://servicegraph.example/ontology#>
-        SELECT ?rev { GRAPH ?g { ?c sg:currentRevision ?rev } }""")
+    current = _query(
+        snapshot.path,
+        """PREFIX sg: <https://servicegraph.example/ontology#>
+        SELECT ?rev { GRAPH ?g { ?c sg:currentRevision ?rev } }""",
+    )
     assert current == [(outcomes["gbk"].meta.iri,)]
-    parent = _query(snapshot.path, """PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT ?p { ?r prov:wasRevisionOf ?p }""")
+    parent = _query(
+        snapshot.path,
+        """PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?p { ?r prov:wasRevisionOf ?p }""",
+    )
     assert parent == [(outcomes["removed"].meta.iri,)]
 
 
@@ -132,11 +152,17 @@ def test_older_revisions_stay_queryable(history) -> None:
     store, outcomes = history
     path = store.current_snapshot().path
     article = outcomes["article"].meta.iri
-    rows = _query(path, f"""PREFIX cv: <http://data.europa.eu/m8g/> PREFIX sg: <https://servicegraph.example/ontology#>
-        SELECT ?n {{ GRAPH <{article}> {{ ?s sg:number ?n ; cv:hasLegalResource <{B}legal/重庆市献血条例/art_10> }} }}""")
+    rows = _query(
+        path,
+        f"""PREFIX cv: <http://data.europa.eu/m8g/> PREFIX sg: <https://servicegraph.example/ontology#>
+        SELECT ?n {{ GRAPH <{article}> {{ ?s sg:number ?n ; cv:hasLegalResource <{B}legal/重庆市献血条例/art_10> }} }}""",
+    )
     assert rows == [("8",)]
-    changes = _query(path, """PREFIX sg: <https://servicegraph.example/ontology#>
-        SELECT ?from ?to { GRAPH ?g { ?cs a sg:ChangeSet ; sg:fromRevision ?from ; sg:toRevision ?to } }""")
+    changes = _query(
+        path,
+        """PREFIX sg: <https://servicegraph.example/ontology#>
+        SELECT ?from ?to { GRAPH ?g { ?cs a sg:ChangeSet ; sg:fromRevision ?from ; sg:toRevision ?to } }""",
+    )
     ids = [outcomes[n].meta.iri for n in ("seed", "article", "removed", "gbk")]
     assert sorted(changes) == sorted(zip(ids, ids[1:]))
 
@@ -148,7 +174,8 @@ def test_lost_legal_basis_query_on_the_store(tmp_path: Path, seed_path: Path) ->
     query = (Path(__file__).parent.parent / "api" / "queries" / "lost-legal-basis.rq").read_text(encoding="utf-8")
     rows = _query(store.current_snapshot().path, query)
     assert [(r[3], r[4], r[5], r[6]) for r in rows] == [
-        ("8", "组织和动员适龄公民献血服务", f"{B}legal/重庆市献血条例/art_9", "《重庆市献血条例》第九条")]
+        ("8", "组织和动员适龄公民献血服务", f"{B}legal/重庆市献血条例/art_9", "《重庆市献血条例》第九条")
+    ]
 
 
 def test_same_bytes_twice_is_refused(tmp_path: Path, seed_path: Path) -> None:

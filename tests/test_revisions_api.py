@@ -11,6 +11,7 @@ import httpx
 import pytest
 import seed_variants as v
 from http_server import running
+
 from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.namespaces import DEFAULT_BASE
@@ -41,8 +42,7 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
     data = tmp_path / "data"
     with server(data, upload_token=TOKEN) as client:
         assert client.get("/api/revisions").json() == {"current": None, "revisions": []}
-        seed = client.post("/api/revisions", params={"name": "seed.txt"}, content=seed_path.read_bytes(),
-                           headers=AUTH)
+        seed = client.post("/api/revisions", params={"name": "seed.txt"}, content=seed_path.read_bytes(), headers=AUTH)
         assert seed.status_code == 201, seed.text
         seed_id = seed.json()["revision"]["id"]
         assert seed.headers["location"] == f"/api/revisions/{seed_id}"
@@ -56,24 +56,37 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
         article_id = answer.json()["revision"]["id"]
         assert answer.json()["revision"]["source"] == "article.txt"
         (item,) = answer.json()["changes"]["items"]
-        assert item["new_number"] == 8 and [c["label"] for c in item["citations_removed"]] == ["《重庆市献血条例》第九条"]
+        assert item["new_number"] == 8 and [c["label"] for c in item["citations_removed"]] == [
+            "《重庆市献血条例》第九条"
+        ]
         lost = (Path(__file__).parent.parent / "api" / "queries" / "lost-legal-basis.rq").read_text(encoding="utf-8")
-        rows = client.post("/sparql", content=lost.encode(), headers={
-            "Content-Type": "application/sparql-query", **SPARQL_JSON}).json()["results"]["bindings"]
+        rows = client.post(
+            "/sparql", content=lost.encode(), headers={"Content-Type": "application/sparql-query", **SPARQL_JSON}
+        ).json()["results"]["bindings"]
         assert [(r["number"]["value"], r["resource"]["value"]) for r in rows] == [
-            ("8", f"{B}legal/重庆市献血条例/art_9")]
+            ("8", f"{B}legal/重庆市献血条例/art_9")
+        ]
 
         # a broken row, a Violation and a file cut in half: 422, the current graph unchanged
-        broken = client.post("/api/revisions", params={"name": "broken.txt"},
-                             content=v.cell_dropped(seed_path, seed_catalogue, 10, "item_type"), headers=AUTH)
+        broken = client.post(
+            "/api/revisions",
+            params={"name": "broken.txt"},
+            content=v.cell_dropped(seed_path, seed_catalogue, 10, "item_type"),
+            headers=AUTH,
+        )
         assert broken.status_code == 422
         assert broken.json()["file"] == "broken.txt" and broken.json()["line"] > 0
         assert "row has 13 of 14 cells" in broken.json()["message"]
-        half = client.post("/api/revisions", params={"name": "half.txt"}, content=v.cut_in_half(seed_path),
-                           headers=AUTH)
+        half = client.post(
+            "/api/revisions", params={"name": "half.txt"}, content=v.cut_in_half(seed_path), headers=AUTH
+        )
         assert half.status_code == 422 and half.json()["file"] == "half.txt"
-        violation = client.post("/api/revisions", params={"name": "dup.txt"},
-                                content=v.renumbered(seed_path, seed_catalogue, 12, 11), headers=AUTH)
+        violation = client.post(
+            "/api/revisions",
+            params={"name": "dup.txt"},
+            content=v.renumbered(seed_path, seed_catalogue, 12, 11),
+            headers=AUTH,
+        )
         assert violation.status_code == 422
         body = violation.json()
         assert body["current"] is False and body["revision"]["status"] == "rejected"
@@ -95,8 +108,11 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
         listing = client.get("/api/revisions").json()
         assert listing["current"] == removed_id
         assert [(m["source"], m["status"]) for m in listing["revisions"]] == [
-            ("seed.txt", "accepted"), ("article.txt", "accepted"), ("dup.txt", "rejected"),
-            ("removed-gbk.txt", "accepted")]
+            ("seed.txt", "accepted"),
+            ("article.txt", "accepted"),
+            ("dup.txt", "rejected"),
+            ("removed-gbk.txt", "accepted"),
+        ]
 
         one = client.get(f"/api/revisions/{body['revision']['id']}").json()
         assert one["current"] is False and one["report"] == body["report"]
@@ -118,11 +134,16 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
         listing = client.get("/api/revisions").json()
         assert listing["current"] == removed_id and len(listing["revisions"]) == 4
         assert _current(client) == [(f"{B}revision/{removed_id}", 97)]
-        graphs = client.get("/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
-                            headers=SPARQL_JSON).json()["results"]["bindings"]
+        graphs = client.get(
+            "/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"}, headers=SPARQL_JSON
+        ).json()["results"]["bindings"]
         assert {g["g"]["value"] for g in graphs} == {
-            f"{B}revision/{seed_id}", f"{B}revision/{article_id}", f"{B}revision/{removed_id}",
-            f"{B}revisions", f"{B}changes"}
+            f"{B}revision/{seed_id}",
+            f"{B}revision/{article_id}",
+            f"{B}revision/{removed_id}",
+            f"{B}revisions",
+            f"{B}changes",
+        }
         assert client.get("/api/services", params={"limit": 1000}).json()["total"] == 97
     assert RevisionStore(data).generations() == [RevisionStore(data).current_snapshot().generation]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import seed_variants as v
 from http_server import running
+
 from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.namespaces import DEFAULT_BASE
@@ -134,8 +135,12 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
             with httpx.Client(base_url=url, timeout=120) as client:
                 for k, data in enumerate(uploads, 1):
                     time.sleep(1.0)  # let the readers query each revision for a while
-                    answer = client.post("/api/revisions", params={"name": f"rev{k}.txt"}, content=data,
-                                         headers={"Authorization": f"Bearer {TOKEN}"})
+                    answer = client.post(
+                        "/api/revisions",
+                        params={"name": f"rev{k}.txt"},
+                        content=data,
+                        headers={"Authorization": f"Bearer {TOKEN}"},
+                    )
                     assert answer.status_code == 201, answer.text
                     assert answer.json()["revision"]["iri"] == iris[k]
             waited = time.monotonic() + 60  # until each reader has answers from the last revision

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+
 from servicegraph.graph.namespaces import CPSV, CV, DCTERMS, SG
 from servicegraph.graph.validate import SGS, load_shapes, validate
 
@@ -86,9 +87,7 @@ def _sample() -> Graph:
 
 
 def _outcomes(graph: Graph) -> set[Outcome]:
-    return {
-        (r.severity, r.shape.fragment, r.item, r.line, r.value_text) for r in validate(graph).results
-    }
+    return {(r.severity, r.shape.fragment, r.item, r.line, r.value_text) for r in validate(graph).results}
 
 
 def test_the_sample_conforms_with_no_result():

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from http_server import running
 from rdflib import Graph, Literal, Namespace
+
 from servicegraph.api.app import create_app
 from servicegraph.store.snapshots import snapshot_from_graph
 from servicegraph.store.workers import WorkerPool
@@ -19,8 +20,7 @@ MAX_BYTES = 4096
 
 # 40 triples joined with themselves seven times: 40**7 rows, minutes of work.
 FOREVER = (
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-    "?m ?n1 ?o . ?p ?q ?r . ?s ?t ?u }"
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r . ?s ?t ?u }"
 )
 TRIVIAL = "ASK { <http://example.org/s0> ?p ?o }"
 
@@ -58,7 +58,10 @@ def test_a_query_past_the_time_limit_gets_503_and_others_are_answered_meanwhile(
 
 def test_the_pool_recovers_after_workers_are_killed(endpoint: str) -> None:
     with httpx.Client(timeout=30) as client:
-        threads = [threading.Thread(target=client.get, args=(endpoint,), kwargs={"params": {"query": FOREVER}}) for _ in range(2)]
+        threads = [
+            threading.Thread(target=client.get, args=(endpoint,), kwargs={"params": {"query": FOREVER}})
+            for _ in range(2)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -12,6 +12,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import VOID
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
 from servicegraph.api.app import create_app
 from servicegraph.api.negotiation import (
     GRAPH_TYPES,
@@ -23,7 +25,6 @@ from servicegraph.api.query_guard import QueryRefused, check_query
 from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
 from servicegraph.store.snapshots import snapshot_from_dump
 from servicegraph.store.workers import WorkerPool
-from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 EX = Namespace("http://example.org/")
 G1 = "http://example.org/graph/one"
@@ -116,9 +117,16 @@ def test_rdflib_sparqlstore_named_graph_sends_default_graph_uri(endpoint: str) -
 
 
 def test_describe_in_every_graph_format(endpoint: str) -> None:
-    parsers = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld", "application/rdf+xml": "xml"}
+    parsers = {
+        "text/turtle": "turtle",
+        "application/n-triples": "nt",
+        "application/ld+json": "json-ld",
+        "application/rdf+xml": "xml",
+    }
     for media_type in GRAPH_TYPES:
-        response = httpx.get(endpoint, params={"query": "DESCRIBE <http://example.org/s2>"}, headers={"Accept": media_type})
+        response = httpx.get(
+            endpoint, params={"query": "DESCRIBE <http://example.org/s2>"}, headers={"Accept": media_type}
+        )
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith(media_type)
         graph = Graph().parse(data=response.content, format=parsers[media_type])
@@ -209,14 +217,37 @@ def test_malformed_query_is_400_with_the_parser_message(endpoint: str) -> None:
         {"method": "POST", "data": {"query": [COUNT_DEFAULT, COUNT_DEFAULT]}},
         {"method": "POST", "content": COUNT_DEFAULT.encode()},
         {"method": "POST", "content": COUNT_DEFAULT.encode(), "headers": {"Content-Type": "text/plain"}},
-        {"method": "POST", "content": COUNT_DEFAULT.encode("utf-16"), "headers": {"Content-Type": "application/sparql-query; charset=utf-16"}},
-        {"method": "POST", "content": "SELECT * { ?s ?p 'é' }".encode("latin-1"), "headers": {"Content-Type": "application/sparql-query"}},
+        {
+            "method": "POST",
+            "content": COUNT_DEFAULT.encode("utf-16"),
+            "headers": {"Content-Type": "application/sparql-query; charset=utf-16"},
+        },
+        {
+            "method": "POST",
+            "content": "SELECT * { ?s ?p 'é' }".encode("latin-1"),
+            "headers": {"Content-Type": "application/sparql-query"},
+        },
         {"method": "POST", "content": b"query=%E9", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
-        {"method": "POST", "data": {"query": COUNT_DEFAULT}, "headers": {"Content-Type": "application/x-www-form-urlencoded; charset=iso-8859-1"}},
+        {
+            "method": "POST",
+            "data": {"query": COUNT_DEFAULT},
+            "headers": {"Content-Type": "application/x-www-form-urlencoded; charset=iso-8859-1"},
+        },
         {"method": "POST", "data": {}},
         {"method": "GET", "params": {"query": COUNT_DEFAULT, "default-graph-uri": "not an iri"}},
     ],
-    ids=["repeated-get", "repeated-form", "no-content-type", "wrong-content-type", "utf16", "latin1-body", "bad-percent-utf8", "form-charset", "form-without-query", "bad-graph-iri"],
+    ids=[
+        "repeated-get",
+        "repeated-form",
+        "no-content-type",
+        "wrong-content-type",
+        "utf16",
+        "latin1-body",
+        "bad-percent-utf8",
+        "form-charset",
+        "form-without-query",
+        "bad-graph-iri",
+    ],
 )
 def test_bad_protocol_requests_are_400(endpoint: str, request_args: dict) -> None:
     request_args = dict(request_args)
@@ -232,7 +263,11 @@ def test_bad_protocol_requests_are_400(endpoint: str, request_args: dict) -> Non
         {"method": "GET", "params": {"query": "INSERT DATA { <http://a> <http://b> <http://c> }"}},
         {"method": "POST", "data": {"update": "DROP ALL"}},
         {"method": "POST", "content": b"CLEAR DEFAULT", "headers": {"Content-Type": "application/sparql-update"}},
-        {"method": "POST", "content": b"LOAD <http://127.0.0.1:1/data.ttl>", "headers": {"Content-Type": "application/sparql-query"}},
+        {
+            "method": "POST",
+            "content": b"LOAD <http://127.0.0.1:1/data.ttl>",
+            "headers": {"Content-Type": "application/sparql-query"},
+        },
     ],
     ids=["insert-by-get", "update-form", "update-body", "load"],
 )
@@ -260,7 +295,10 @@ def test_service_is_refused_and_nothing_is_fetched(endpoint: str) -> None:
             response = httpx.get(endpoint, params={"query": query})
             assert response.status_code == 403, query
             assert "SERVICE" in response.text
-        response = httpx.get(endpoint, params={"query": f"SELECT (COUNT(*) AS ?n) FROM <http://127.0.0.1:{port}/data.ttl> {{ ?s ?p ?o }}"})
+        response = httpx.get(
+            endpoint,
+            params={"query": f"SELECT (COUNT(*) AS ?n) FROM <http://127.0.0.1:{port}/data.ttl> {{ ?s ?p ?o }}"},
+        )
         assert count(response) == 0  # FROM names a graph in the store: there is none such
         with pytest.raises(TimeoutError):
             listener.accept()
@@ -281,7 +319,11 @@ def test_cors(endpoint: str) -> None:
     assert response.headers["access-control-allow-origin"] == "*"
     preflight = httpx.options(
         endpoint,
-        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]

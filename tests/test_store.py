@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+
 from servicegraph.store.engine import QueryRequest
 from servicegraph.store.errors import DumpError, QuerySyntaxError, ResultTooLarge
 from servicegraph.store.oxigraph import OxigraphStore

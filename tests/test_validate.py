@@ -11,11 +11,11 @@ import json
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
+
+from servicegraph.cli import main
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.validate import SGS, Report, validate
 from servicegraph.loaders.catalogue import parse_catalogue
-
-from servicegraph.cli import main
 
 Outcome = tuple[str, str, int | None, int | None, str | None]
 """(severity, shape or property shape name, item, line, value as printed)."""
@@ -65,9 +65,7 @@ def test_the_seed_has_no_violation(seed_report):
 
 def test_seed_lost_numbers_are_infos_with_their_lines(seed_report):
     infos = {o for o in _outcomes(seed_report) if o[0] == "Info"}
-    assert infos == {
-        ("Info", "ServiceNumberInferred", n, line, "true") for n, line in SEED_LOST_NUMBERS.items()
-    }
+    assert infos == {("Info", "ServiceNumberInferred", n, line, "true") for n, line in SEED_LOST_NUMBERS.items()}
 
 
 def test_seed_item_24_copies_item_25s_content(seed_report):
@@ -335,4 +333,3 @@ def test_cli_base_iri(seed_path, capsys):
     assert all(r["focus"].startswith("https://d.example/dj/") for g in data["items"] for r in g["results"])
     assert main(["validate", str(seed_path), "--base", "https://d.example/no-slash"]) == 2
     assert "must end with '/' or '#'" in capsys.readouterr().err
-

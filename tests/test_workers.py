@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 from rdflib import Graph, Literal, Namespace
+
 from servicegraph.store.engine import QueryRequest
 from servicegraph.store.errors import EngineUnavailable
 from servicegraph.store.oxigraph import OxigraphStore

@@ -23,7 +23,9 @@ def at_least(least: float, kind: Callable[[str], float] = int) -> Callable[[str]
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not {'a whole number' if kind is int else 'a number'}: {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"not {'a whole number' if kind is int else 'a number'}: {text!r}"
+            ) from None
         if value < least:
             raise argparse.ArgumentTypeError(f"must be at least {least}: {text}")
         return value

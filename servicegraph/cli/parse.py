@@ -42,8 +42,7 @@ def _table(catalogue: Catalogue) -> str:
         f"{catalogue.source}: {len(catalogue.items)} items ({inferred} with inferred numbers,"
         f" marked *), {catalogue.encoding}",
         "",
-        f"{'no.':>4}  {'lines':<11}  {_pad('name', _NAME_WIDTH)}  {_LEVEL_HEAD}  "
-        "cites  handling",
+        f"{'no.':>4}  {'lines':<11}  {_pad('name', _NAME_WIDTH)}  {_LEVEL_HEAD}  cites  handling",
     ]
     return "\n".join(head + [_row(item) for item in catalogue.items])
 

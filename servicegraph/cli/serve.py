@@ -27,8 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         type=Path,
-        help="keep every revision in DIR and serve the current one, uploads at /api/revisions"
-        " (docs/revisions.md)",
+        help="keep every revision in DIR and serve the current one, uploads at /api/revisions (docs/revisions.md)",
     )
     parser.add_argument(
         "--upload-token",
@@ -45,7 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=at_least(0), default=8000, help="port (default 8000)")
     parser.add_argument(
-        "--workers", type=at_least(1), default=defaults.workers, help=f"query worker processes (default {defaults.workers})"
+        "--workers",
+        type=at_least(1),
+        default=defaults.workers,
+        help=f"query worker processes (default {defaults.workers})",
     )
     parser.add_argument(
         "--timeout",

@@ -46,5 +46,7 @@ def _text(doc: Document, iri: str) -> str:
         items = ", ".join(map(str, s.items))
         lines.append(f"  - 《{s.title}》{written}  cited by item {items}")
     for m in doc.merges:
-        lines.append(f"  merged 《{doc.spellings[m.spelling].title}》 with 《{doc.spellings[m.other].title}》: {m.reason}")
+        lines.append(
+            f"  merged 《{doc.spellings[m.spelling].title}》 with 《{doc.spellings[m.other].title}》: {m.reason}"
+        )
     return "\n".join(lines)

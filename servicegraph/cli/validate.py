@@ -57,8 +57,9 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
-def _text(report: Report, source: str, item_count: int, new: dict[int, bool] | None = None,
-          against: str | None = None) -> str:
+def _text(
+    report: Report, source: str, item_count: int, new: dict[int, bool] | None = None, against: str | None = None
+) -> str:
     counts = ", ".join(f"{report.count(s)} {s}" for s in SEVERITIES)
     out = [f"{source}: {item_count} items checked: {counts}"]
     if new is not None:
