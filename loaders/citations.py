@@ -328,8 +328,8 @@ def _statute_path(text: str, pos: int, previous: Path) -> _Locator | None:
     if not steps:
         return None
     item = _PAREN_ITEM.match(text, i)
-    if item and steps[-1][0] in ("条", "款") and _number(item.group("n")):
-        steps.append(("项", _number(item.group("n"))))  # type: ignore[arg-type]
+    if item and steps[-1][0] in ("条", "款") and (n := _number(item.group("n"))):
+        steps.append(("项", n))
         i = item.end()
     return _Locator(_inherit(previous, tuple(steps)), pos, i, "statute")
 
