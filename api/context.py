@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import pyoxigraph as ox
-from fastapi import HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from rdflib import URIRef
 
@@ -50,6 +50,9 @@ def context(request: Request) -> Context:
     would mix); the runner checks that one generation answers all of a request's queries.
     """
     return Context(nq.Runner(request.app.state.engine.execute), request.app.state.base)
+
+
+Ctx = Annotated[Context, Depends(context)]
 
 
 RERUNS = 3

@@ -30,7 +30,8 @@ async def index(request: Request) -> Response:
     links = [{"href": href, "title": title} for href, title in ENTRIES]
     if choose(("application/json", "text/html"), request.headers.get("accept"), None) == "text/html":
         rows = "\n".join(
-            f'<tr><td><a href="{escape(link["href"])}">{escape(link["href"])}</a></td><td>{escape(link["title"])}</td></tr>'
+            f'<tr><td><a href="{escape(link["href"])}">{escape(link["href"])}</a></td>'
+            f"<td>{escape(link['title'])}</td></tr>"
             for link in links
         )
         return HTMLResponse(PAGE.substitute(rows=rows))

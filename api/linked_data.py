@@ -14,13 +14,13 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from servicegraph.api import named_queries as nq
-from servicegraph.api.context import Consistent, Context, answer, context
+from servicegraph.api.context import Consistent, Ctx, answer
 from servicegraph.api.negotiation import GRAPH_TYPES, negotiate
 from servicegraph.graph.export import jsonld_context
 from servicegraph.graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
@@ -48,7 +48,7 @@ PAGE = Template((Path(__file__).parent / "templates" / "resource.html").read_tex
 router = APIRouter(tags=["linked data"], route_class=Consistent)
 
 
-async def describe(request: Request, ctx: Context = Depends(context), format: str | None = None) -> Response:
+async def describe(request: Request, ctx: Ctx, format: str | None = None) -> Response:
     """The description of the resource whose IRI is the base plus this path."""
     media_type = negotiate(OFFERED, request.headers.get("accept"), format, "this resource")
     iri = ctx.iri(request.scope["path"].lstrip("/"))
@@ -104,7 +104,7 @@ def label(graph: Graph, node: Node) -> str | None:
 
 def _rows(graph: Graph, pairs: Iterable[tuple[Node, Node]], base: str) -> str:
     return "\n".join(
-        f"<tr><th>{html.escape(graph.namespace_manager.normalizeUri(p))}</th><td>{_cell(graph, v, base)}</td></tr>"
+        f"<tr><th>{html.escape(graph.namespace_manager.normalizeUri(str(p)))}</th><td>{_cell(graph, v, base)}</td></tr>"
         for p, v in pairs
     )
 

@@ -6,7 +6,7 @@ server also resolves it as linked data.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -16,14 +16,14 @@ from servicegraph.graph.namespaces import SG
 T = TypeVar("T")
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     city = "city"
     county = "county"
     township = "township"
     village = "village"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     implementer = "implementer"
     final_approval = "final-approval"
     preliminary_review = "preliminary-review"

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Union
 
 from rdflib import BNode, Literal, URIRef
 
@@ -27,13 +26,26 @@ from servicegraph.store.errors import QueryError, QuerySyntaxError
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 RESULTS_JSON = "application/sparql-results+json"
 
-Term = Union[URIRef, Literal]
+Term = URIRef | Literal
 """A parameter value: an IRI or a literal."""
 
-Value = Union[str, int, float, bool, None]
+Value = str | int | float | bool | None
 """A result cell as plain JSON: an IRI or a literal's Python value, None when unbound."""
 
 Row = dict[str, Value]
+
+
+def integer(value: Value) -> int:
+    """A cell the query always binds (a number, a count) as an int."""
+    if value is None:
+        raise ValueError("a named query left unbound a variable it always binds")
+    return int(value)
+
+
+def optional_integer(value: Value) -> int | None:
+    """A cell of an OPTIONAL pattern as an int; None when unbound."""
+    return None if value is None else int(value)
+
 
 Execute = Callable[[QueryRequest], Awaitable[QueryResult]]
 """Runs one query within the engine's time and size limits (`QueryEngine.execute`)."""

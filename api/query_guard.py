@@ -68,7 +68,7 @@ def check_query(query: str) -> QueryForm:
     _refuse_operations(set(words) | set(decoded))
     for word in words:
         if word in FORMS:
-            return word  # type: ignore[return-value]
+            return word
     raise QueryRefused(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 

@@ -6,8 +6,9 @@ event loop; with no Violation its generation is published to the query engine, s
 every query sees the old or the new graph, never a mix. Uploads are handled one at a time.
 
 `api.app.create_app` includes this router and calls `attach(app, store, …)` when it
-serves a revision store; its engine must be able to `publish(snapshot)` (the worker pool). Each generation's default graph is its
-current revision; /api/ requests overtaken by a publication run again (api/context.py).
+serves a revision store; its engine must be able to `publish(snapshot)` (the worker pool).
+Each generation's default graph is its current revision; /api/ requests overtaken by a
+publication run again (api/context.py).
 """
 
 from __future__ import annotations

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 from rdflib import Literal, URIRef
 
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api import statutes
-from servicegraph.api.context import Consistent, Context, answer, context
+from servicegraph.api.context import Consistent, Context, Ctx, answer
 from servicegraph.graph.namespaces import SG
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=Consistent)
 
 Limit = Annotated[int, Query(ge=0, le=1000, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, description="How many items to skip.")]
-
-
-Ctx = Annotated[Context, Depends(context)]
 
 
 def _labelled(rows: list[nq.Row], field: str) -> list[m.Labelled]:
@@ -52,7 +49,7 @@ async def list_services(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> m.Pa
     items = [
         m.ServiceSummary(
             iri=str(r["service"]),
-            number=int(r["number"]),
+            number=nq.integer(r["number"]),
             identifier=str(r["identifier"]),
             title=str(r["title"]),
             item_type=_s(r["item_type"]),
@@ -79,9 +76,9 @@ async def get_service(ctx: Ctx, number: int) -> m.ServiceDetail:
     citations = await answer(nq.run(ctx.runner, "service-citations", service))
     return m.ServiceDetail(
         iri=str(r["service"]),
-        number=int(r["number"]),
+        number=nq.integer(r["number"]),
         identifier=str(r["identifier"]),
-        number_inferred=r["number_inferred"],
+        number_inferred=None if r["number_inferred"] is None else bool(r["number_inferred"]),
         title=str(r["title"]),
         description=_s(r["description"]),
         item_type=_s(r["item_type"]),
@@ -97,7 +94,7 @@ async def get_service(ctx: Ctx, number: int) -> m.ServiceDetail:
                 role=m.role_key(p["role"]),
                 description=_s(p["description"]),
                 remark=_s(p["remark"]),
-                same_as_number=p["same_as_number"],
+                same_as_number=nq.optional_integer(p["same_as_number"]),
                 agency=_s(p["agency"]),
             )
             for p in levels
@@ -107,7 +104,7 @@ async def get_service(ctx: Ctx, number: int) -> m.ServiceDetail:
                 iri=str(c["citation"]),
                 identifier=_s(c["identifier"]),
                 title=_s(c["title"]),
-                line=c["line"],
+                line=nq.optional_integer(c["line"]),
                 provision_text=_s(c["provision_text"]),
                 quote=_s(c["quote"]),
                 cites=m.Labelled(iri=str(c["target"]), label=_s(c["target_label"])),
@@ -133,10 +130,10 @@ async def related_services(ctx: Ctx, number: int, limit: Limit = 50, offset: Off
     items = [
         m.RelatedService(
             iri=str(r["related"]),
-            number=int(r["number"]),
+            number=nq.integer(r["number"]),
             title=str(r["title"]),
-            shared_provisions=int(r["shared_provisions"]),
-            shared_documents=int(r["shared_documents"]),
+            shared_provisions=nq.integer(r["shared_provisions"]),
+            shared_documents=nq.integer(r["shared_documents"]),
         )
         for r in page
     ]
@@ -165,9 +162,9 @@ async def search_statutes(
         m.StatuteMatch(
             **_document(ctx, r["document"], r["title"]).model_dump(),
             doc_number=_s(r["doc_number"]),
-            match=statutes.MATCHES[int(r["match_rank"])],
-            match_rank=int(r["match_rank"]),
-            services=int(r["services"]),
+            match=statutes.MATCHES[nq.integer(r["match_rank"])],
+            match_rank=nq.integer(r["match_rank"]),
+            services=nq.integer(r["services"]),
         )
         for r in rows
     ]
@@ -194,8 +191,8 @@ async def get_statute(ctx: Ctx, key: str) -> m.StatuteDetail:
         **_document(ctx, r["document"], r["title"]).model_dump(),
         doc_number=_s(r["doc_number"]),
         issuer=_s(r["issuer"]),
-        year=r["year"],
-        serial=r["serial"],
+        year=nq.optional_integer(r["year"]),
+        serial=nq.optional_integer(r["serial"]),
         document_type=m.sg_key(r["document_type"]),
         variants=sorted({str(v["variant"]) for v in rows if v["variant"]}),
         services=sorted(services.values(), key=lambda s: s.number),
@@ -226,7 +223,7 @@ async def shared_provisions(
             iri=str(r["provision"]),
             label=str(r["label"]),
             document=_document(ctx, r["document"], r["document_title"]),
-            services=int(r["services"]),
+            services=nq.integer(r["services"]),
             service_numbers=sorted(map(int, str(r["service_numbers"]).split())),
         )
         for r in rows
@@ -242,7 +239,10 @@ async def list_agencies(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> m.Pa
     rows, total = await answer(nq.run_page(ctx.runner, "agencies", None, limit, offset))
     items = [
         m.AgencyCount(
-            iri=str(r["agency"]), key=ctx.key(r["agency"], "agency"), name=str(r["name"]), services=int(r["services"])
+            iri=str(r["agency"]),
+            key=ctx.key(r["agency"], "agency"),
+            name=str(r["name"]),
+            services=nq.integer(r["services"]),
         )
         for r in rows
     ]
@@ -263,7 +263,10 @@ async def get_agency(ctx: Ctx, key: str, limit: Limit = 50, offset: Offset = 0) 
     page, total = await answer(nq.run_page(ctx.runner, "agency-services", agency, limit, offset))
     services = [
         m.AgencyService(
-            iri=str(r["service"]), number=int(r["number"]), title=str(r["title"]), levels=_level_roles(r["level_roles"])
+            iri=str(r["service"]),
+            number=nq.integer(r["number"]),
+            title=str(r["title"]),
+            levels=_level_roles(r["level_roles"]),
         )
         for r in page
     ]
@@ -288,7 +291,9 @@ async def get_agency(ctx: Ctx, key: str, limit: Limit = 50, offset: Offset = 0) 
 async def list_levels(ctx: Ctx) -> list[m.LevelRoleCount]:
     rows = await answer(nq.run(ctx.runner, "levels"))
     return [
-        m.LevelRoleCount(level=str(m.sg_key(r["level"])), role=m.role_key(r["role"]), services=int(r["services"]))
+        m.LevelRoleCount(
+            level=str(m.sg_key(r["level"])), role=m.role_key(r["role"]), services=nq.integer(r["services"])
+        )
         for r in rows
     ]
 
@@ -306,7 +311,7 @@ async def services_at_level(
     items = [
         m.ServiceAtLevel(
             iri=str(r["service"]),
-            number=int(r["number"]),
+            number=nq.integer(r["number"]),
             title=str(r["title"]),
             level=level.value,
             role=m.role_key(r["role"]),

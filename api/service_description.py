@@ -72,8 +72,8 @@ def service_description(endpoint: str, void_url: str, statistics: Statistics | N
             ),
         )
     )
-    for rdf_format in (*RESULTS_FORMATS.values(), *GRAPH_FORMATS.values()):
-        graph.add((service, SD.resultFormat, URIRef(rdf_format.iri)))
+    for iri in [f.iri for f in RESULTS_FORMATS.values()] + [f.iri for f in GRAPH_FORMATS.values()]:
+        graph.add((service, SD.resultFormat, URIRef(iri)))
     dataset = URIRef(f"{void_url}#dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from rdflib import Literal
 
+from servicegraph.api import named_queries as nq
 from servicegraph.api.models import (
     Labelled,
     LevelRole,
@@ -49,7 +50,7 @@ def services_at(rows: list[Row]) -> dict[str, ServiceAt]:
     for r in rows:
         iri = str(r["service"])
         s = services.setdefault(
-            iri, ServiceAt(iri=iri, number=int(r["number"]), title=str(r["title"]), agencies=[], levels=[])
+            iri, ServiceAt(iri=iri, number=nq.integer(r["number"]), title=str(r["title"]), agencies=[], levels=[])
         )
         if r["agency"] and all(a.iri != r["agency"] for a in s.agencies):
             s.agencies.append(Labelled(iri=str(r["agency"]), label=_str(r["agency_name"])))
@@ -70,10 +71,12 @@ def citations_by_target(rows: list[Row], services: dict[str, ServiceAt]) -> dict
     out: dict[str, list[ProvisionCitation]] = defaultdict(list)
     for r in rows:
         service = services.get(str(r["service"])) or ServiceAt(
-            iri=str(r["service"]), number=int(r["number"]), title=str(r["title"]), agencies=[], levels=[]
+            iri=str(r["service"]), number=nq.integer(r["number"]), title=str(r["title"]), agencies=[], levels=[]
         )
         out[str(r["target"])].append(
-            ProvisionCitation(iri=str(r["citation"]), line=r["line"], quote=_str(r["quote"]), service=service)
+            ProvisionCitation(
+                iri=str(r["citation"]), line=nq.optional_integer(r["line"]), quote=_str(r["quote"]), service=service
+            )
         )
     return out
 
@@ -93,7 +96,7 @@ def provision_tree(rows: list[Row], citations: dict[str, list[ProvisionCitation]
         for r in rows
     }
     parents = {str(r["provision"]): str(r["parent"]) for r in rows if r["parent"]}
-    roots = []
+    roots: list[ProvisionNode] = []
     for iri, node in nodes.items():
         parent = nodes.get(parents.get(iri, ""))
         (parent.children if parent else roots).append(node)

@@ -5,9 +5,10 @@ Run: .venv/bin/python bench/revisions.py [--times 100] [--repeat 1] [--publish]
 For each scale the "old" revision is the catalogue (bench/catalogues.py's `multiplied`:
 the seed's rows repeated, numbers continuing, each copy's names and contents marked "·k")
 and the "new" one the same file with its 5th row removed and one article number changed.
-Prints the best of `--repeat` runs of: build + validate of the new revision, validate alone, and the diff old → new (with the
-citation identity it computes). `--publish` also times adding both to a revision store
-(parse, build, validate, diff, snapshot generation written), in a temporary directory.
+Prints the best of `--repeat` runs of: build + validate of the new revision, validate
+alone, and the diff old → new (with the citation identity it computes). `--publish` also
+times adding both to a revision store (parse, build, validate, diff, snapshot generation
+written), in a temporary directory.
 """
 
 from __future__ import annotations

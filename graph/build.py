@@ -410,9 +410,9 @@ def _build(catalogue: Catalogue, base: str, generated: datetime | None) -> Graph
         b.document(doc, doc_iris[id(doc)])
     keys = service_keys(catalogue.items)
     by_number: dict[int, list[URIRef]] = defaultdict(list)
-    for item, k in zip(catalogue.items, keys):
+    for item, k in zip(catalogue.items, keys, strict=True):
         by_number[item.number].append(b.m.service(k))
-    for item, k in zip(catalogue.items, keys):
+    for item, k in zip(catalogue.items, keys, strict=True):
         b.service(item, b.m.service(k), statutes, doc_iris, by_number)
     # Every term is made above: skip Graph.addN's per-triple checks (a quarter of the fill)
     graph.store.addN((s, p, o, graph) for s, p, o in b.triples)

@@ -301,6 +301,7 @@ def diff_catalogues(old: Catalogue, new: Catalogue, base: str) -> ChangeSet:
     unchanged = 0
     for a, b, how in match_items(list(old.items), list(new.items)):
         if a is None:
+            assert b is not None  # match_items leaves out one side at most
             n = new.items[b]
             changes.append(ItemChange("added", None, n.number, n.name, None, after.services[b], None, n.lines))
         elif b is None:
@@ -343,6 +344,7 @@ def _excerpt(old: str, new: str, context: int = 12) -> tuple[str, str]:
 
 def _heading(c: ItemChange) -> str:
     if c.kind == "added":
+        assert c.new_lines is not None  # an added item has its lines in the new file
         return (
             f"item {c.new_number} (第{c.new_number}项) {c.name}: added (新增), lines {c.new_lines[0]}-{c.new_lines[1]}"
         )
@@ -420,6 +422,7 @@ def _add_change(graph: Graph, cs: URIRef, node: URIRef, c: ItemChange) -> None:
     ]
     graph += [(node, RDF.type, t) for t in types]
     service = c.new_service or c.old_service
+    assert service is not None  # a change has a service on one side at least
     graph.add((node, SG.service, URIRef(service)))
     if c.old_service:
         graph.add((node, SG.previousService, URIRef(c.old_service)))

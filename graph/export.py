@@ -48,7 +48,7 @@ def description(graph: Graph, catalogue: Catalogue, base: str, generated: dateti
     m = Minter(base, catalogue.sha256)
     rev = m.revision
     licence = URIRef(f"{base}licence")
-    classes = Counter(o for _, o in graph.subject_objects(RDF.type))
+    classes = Counter(o for _, o in graph.subject_objects(RDF.type) if isinstance(o, URIRef))
     d = Graph()
     for prefix, ns in PREFIXES.items():
         d.bind(prefix, ns)

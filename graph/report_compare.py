@@ -48,7 +48,7 @@ def compare_reports(old: Report, new: Report) -> list[bool]:
 
 def new_by_result(old: Report, new: Report) -> dict[int, bool]:
     """`compare_reports` keyed by `id(result)` of each result of `new`."""
-    return {id(r): flag for r, flag in zip(new.results, compare_reports(old, new))}
+    return {id(r): flag for r, flag in zip(new.results, compare_reports(old, new), strict=True)}
 
 
 def mark_new(doc: dict[str, Any], old_doc: dict[str, Any], against: str) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def mark_new(doc: dict[str, Any], old_doc: dict[str, Any], against: str) -> dict
         "items": [{**group, "results": [dict(r) for r in group["results"]]} for group in doc["items"]],
         "against": {"revision": against, "new": sum(flags), "already_there": len(flags) - sum(flags)},
     }
-    for result, flag in zip((r for group in marked["items"] for r in group["results"]), flags):
+    for result, flag in zip((r for group in marked["items"] for r in group["results"]), flags, strict=True):
         result["new"] = flag
     return marked
 

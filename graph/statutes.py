@@ -111,7 +111,7 @@ def _balance(text: str, opening: str, closing: str) -> str:
 def clean_title(title: str) -> str:
     """A title as it should be printed: NFKC, no whitespace, inner titles in 〈〉, balanced."""
     text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", title))
-    text = text.translate(str.maketrans({"<": "〈", ">": "〉", "《": "〈", "》": "〉"}))
+    text = text.translate(str.maketrans("<>《》", "〈〉〈〉"))
     return _balance(_balance(text, "(", ")"), "〈", "〉")
 
 
@@ -290,7 +290,7 @@ def _spellings(items: Iterable[Item]) -> list[Spelling]:
 
 
 def _issuer_differs_by_one(a: str, b: str) -> bool:
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _same_title_reason(a: Spelling, b: Spelling) -> str:

@@ -139,14 +139,15 @@ def validate(data: Graph, shapes: Graph | None = None, inference: str = "none") 
 
 def _result(data: Graph, shapes: Graph, report: Graph, node: Node) -> Result:
     focus = report.value(node, SH.focusNode)
+    assert focus is not None  # SHACL: every result has a focus node
     service = _service_of(data, focus)
-    shape = report.value(node, SH.sourceShape)
-    constraint = report.value(node, SH.sourceConstraint) or report.value(node, SH.sourceConstraintComponent)
+    shape = _iri(report.value(node, SH.sourceShape))
+    constraint = _iri(report.value(node, SH.sourceConstraint) or report.value(node, SH.sourceConstraintComponent))
     value = report.value(node, SH.value)
     path = report.value(node, SH.resultPath)
     zh, en = _messages(shapes, constraint, shape)
     result = Result(
-        severity=report.value(node, SH.resultSeverity).fragment,
+        severity=_iri(report.value(node, SH.resultSeverity)).fragment,
         focus=focus,
         item=_number(data, service),
         line=_line(data, focus, service),
@@ -175,6 +176,12 @@ def _annotate(report: Graph, node: Node, result: Result) -> None:
         report.bind(prefix, namespace)
     report.bind("sh", SH)
     report.bind("sgs", SGS)
+
+
+def _iri(term: Node | None) -> URIRef:
+    """A result's severity, shape or constraint: an IRI in the shapes this project reads."""
+    assert isinstance(term, URIRef), f"an IRI was expected in the validation report, not {term!r}"
+    return term
 
 
 def _service_of(data: Graph, node: Node) -> Node | None:

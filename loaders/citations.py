@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from servicegraph.loaders.numerals import NUMERAL_CHARS, parse_numeral
 from servicegraph.loaders.records import Citation, ProvisionKind
@@ -151,7 +152,7 @@ def _first_header(state: _State) -> _Header | None:
 def _next_header(state: _State, lo: int) -> _Header | None:
     """The next document cited at or after `lo`: right there (、《…) or at an anchor."""
     text = state.text
-    gap = _HEADER_GAP.match(text, lo)
+    gap = _sure(_HEADER_GAP.match(text, lo))
     separated = not gap.group() or any(c in gap.group() for c in "、，,；;\n")
     if lo and separated and text.startswith("《", gap.end()):  # 《…》(…号)、《…》
         header = _header_at(text, gap.end(), allow_prefix=False, number=None)
@@ -176,7 +177,7 @@ def _header_after_anchor(state: _State, pos: int) -> _Header | None:
         if line_start and n > state.last_list_number:
             return _header_at(text, pos, allow_prefix=False, number=n)
         return None
-    if not text.startswith("《", _HSPACES.match(text, pos).end()):
+    if not text.startswith("《", _sure(_HSPACES.match(text, pos)).end()):
         return None
     header = _header_at(text, pos, allow_prefix=False, number=None)
     if header and not line_start and not _provision_or_number_follows(text, header):
@@ -186,9 +187,9 @@ def _header_after_anchor(state: _State, pos: int) -> _Header | None:
 
 def _header_at(text: str, pos: int, allow_prefix: bool, number: int | None) -> _Header | None:
     """A header at `pos`: [list `number`] [issuer, if `allow_prefix`] 《title》 [doc number]."""
-    start = i = _HSPACES.match(text, pos).end()
+    start = i = _sure(_HSPACES.match(text, pos)).end()
     if number is not None:
-        i = _LIST_MARKER.match(text, i).end()
+        i = _sure(_LIST_MARKER.match(text, i)).end()  # the caller matched it
     prefixed = False
     if allow_prefix and not text.startswith("《", i):
         prefix = _ISSUER_PREFIX.match(text, i)
@@ -214,7 +215,7 @@ def _unopened(text: str, marker: re.Match[str], number: int) -> _Header | None:
     m = _UNOPENED_TITLE.match(text, marker.end())
     if not m or is_form(m.group()) or not _DOC_IN_BRACKETS.match(text, m.end() + 1):
         return None
-    start = _HSPACES.match(text, marker.start()).end()
+    start = _sure(_HSPACES.match(text, marker.start())).end()
     return _make_header(text, start, m.group().strip(), m.end() + 1, number)
 
 
@@ -278,7 +279,7 @@ def _doc_number(text: str, pos: int) -> tuple[str | None, int]:
 
 def _locators(text: str, pos: int) -> tuple[list[_Locator], int]:
     """The provisions printed right after a header (several when enumerated with 、)."""
-    lead = _LEAD.match(text, pos)
+    lead = _sure(_LEAD.match(text, pos))
     i = lead.end()
     whole = _WHOLE.match(text, i)
     if whole:
@@ -319,16 +320,16 @@ def _statute_path(text: str, pos: int, previous: Path) -> _Locator | None:
             m = _STEP.match(text, colon.end()) if colon else None
         if not m:
             break
-        kind, n = m.group("k"), _number(m.group("n"))
+        kind, n = cast(ProvisionKind, m.group("k")), _number(m.group("n"))  # _STEP's k is one of KINDS
         if n is None or (steps and DEPTH[kind] <= DEPTH[steps[-1][0]]):
             break
-        steps.append((kind, n))  # type: ignore[arg-type]
+        steps.append((kind, n))
         i = m.end()
     if not steps:
         return None
     item = _PAREN_ITEM.match(text, i)
-    if item and steps[-1][0] in ("条", "款") and _number(item.group("n")):
-        steps.append(("项", _number(item.group("n"))))  # type: ignore[arg-type]
+    if item and steps[-1][0] in ("条", "款") and (n := _number(item.group("n"))):
+        steps.append(("项", n))
         i = item.end()
     return _Locator(_inherit(previous, tuple(steps)), pos, i, "statute")
 
@@ -347,6 +348,7 @@ def _policy_path(text: str, pos: int, previous: Path) -> _Locator | None:
     if not first:
         return None
     steps: list[tuple[ProvisionKind, int]] = []
+    m: re.Match[str] | None
     m, end = first, pos
     while m:
         kind, n = _heading_kind(m)
@@ -368,7 +370,7 @@ def _past_repeat(text: str, m: re.Match[str]) -> int:
     if stop is None or stop.start() == m.end():
         return m.end()
     heading = text[m.start() : stop.start()]
-    again = _HSPACES.match(text, stop.end()).end()
+    again = _sure(_HSPACES.match(text, stop.end())).end()
     if not text.startswith(heading, again):
         return m.end()
     after = again + len(heading)
@@ -387,6 +389,12 @@ def _heading_kind(m: re.Match[str]) -> tuple[ProvisionKind, int | None]:
     if m.group("sub"):
         return "目", _number(m.group("sub"))
     return "点", _number(m.group("pt"))
+
+
+def _sure(m: re.Match[str] | None) -> re.Match[str]:
+    """A match that cannot fail: its pattern matches the empty string, or the caller matched it."""
+    assert m is not None
+    return m
 
 
 def _number(numeral: str) -> int | None:
@@ -439,7 +447,7 @@ def _further_provisions(text: str, lo: int, hi: int, style: str, path: Path) -> 
     deepest = max(DEPTH[kind] for kind, _ in path)
     anchors = _ANCHOR if style == "statute" else _POLICY_ANCHOR
     for anchor in anchors.finditer(text, lo, hi):
-        i = _HSPACES.match(text, anchor.start()).end()
+        i = _sure(_HSPACES.match(text, anchor.start())).end()
         if style == "statute":
             found = _statute_run(text, i, path)
             found = found if found and _AFTER_FURTHER.match(text, found[-1].text_end) else []
@@ -454,7 +462,7 @@ def _sub_points(text: str, lo: int, hi: int, path: Path) -> list[_Locator]:
     """The first heading one level below `path` at a line start in text[lo:hi]."""
     below = _POLICY_BELOW.get(path[-1][0])
     for line in _LINE_START.finditer(text, lo, hi):
-        i = _HSPACES.match(text, line.start()).end()
+        i = _sure(_HSPACES.match(text, line.start())).end()
         m = _HEADING.match(text, i)
         if m and _heading_kind(m)[0] == below:
             loc = _policy_path(text, i, path)

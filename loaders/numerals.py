@@ -83,7 +83,8 @@ def to_chinese(n: int) -> str:
 
 
 def _four_digits(n: int) -> str:
-    out, gap = [], False
+    out: list[str] = []
+    gap = False
     for unit, char in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
         digit, n = divmod(n, unit)
         if digit:

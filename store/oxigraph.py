@@ -89,17 +89,19 @@ class OxigraphStore:
         try:
             results = self._store_for(request).query(
                 request.query,
-                default_graph=_graph_list(request.default_graphs),
+                # pyoxigraph's stub types this as a list of a wider union (list is invariant)
+                default_graph=_graph_list(request.default_graphs),  # type: ignore[arg-type]
                 named_graphs=_graph_list(request.named_graphs),
                 substitutions={ox.Variable(k): to_oxigraph(v) for k, v in request.bindings.items()} or None,
             )
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
         buffer = _LimitedBuffer(self._max_result_bytes)
+        # pyoxigraph's stubs want a whole IO[bytes] where serialize only calls write()
         if isinstance(results, ox.QueryTriples):
-            results.serialize(buffer, _format(GRAPH_FORMATS, request.media_type))
+            results.serialize(buffer, _format(GRAPH_FORMATS, request.media_type))  # type: ignore[arg-type]
         else:
-            results.serialize(buffer, _format(RESULTS_FORMATS, request.media_type))
+            results.serialize(buffer, _format(RESULTS_FORMATS, request.media_type))  # type: ignore[arg-type]
         return QueryResult(request.media_type, buffer.getvalue())
 
 
@@ -110,7 +112,7 @@ def _format(table: Mapping[str, ox.QueryResultsFormat | ox.RdfFormat], media_typ
         raise QueryError(f"{media_type} cannot serialise this query's result") from None
 
 
-def _graph_list(iris: tuple[str, ...] | None) -> list[ox.NamedNode] | None:
+def _graph_list(iris: tuple[str, ...] | None) -> list[ox.NamedNode | ox.BlankNode] | None:
     if iris is None:
         return None
     try:
@@ -119,7 +121,7 @@ def _graph_list(iris: tuple[str, ...] | None) -> list[ox.NamedNode] | None:
         raise QuerySyntaxError(f"invalid graph IRI: {exc}") from None
 
 
-def to_oxigraph(term: rdflib.term.Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_oxigraph(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The pyoxigraph term for an rdflib term."""
     from rdflib import BNode, Literal, URIRef
 
@@ -134,3 +136,13 @@ def to_oxigraph(term: rdflib.term.Identifier) -> ox.NamedNode | ox.BlankNode | o
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_oxigraph_triple(
+    s: rdflib.term.Node, p: rdflib.term.Node, o: rdflib.term.Node
+) -> tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]:
+    """The pyoxigraph terms of an rdflib triple (to make `ox.Quad(*triple, graph)`)."""
+    subject, predicate = to_oxigraph(s), to_oxigraph(p)
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+        raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
+    return subject, predicate, to_oxigraph(o)

@@ -45,7 +45,7 @@ from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.loaders.records import Catalogue
 from servicegraph.store.engine import Snapshot, Statistics
-from servicegraph.store.oxigraph import to_oxigraph
+from servicegraph.store.oxigraph import to_oxigraph_triple
 from servicegraph.store.snapshots import write_snapshot
 
 REVISION_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -302,15 +302,15 @@ class RevisionStore:
             del previous
         revision = ox.NamedNode(meta.iri)
         for s, p, o in graph:
-            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+            triple = to_oxigraph_triple(s, p, o)
             yield ox.Quad(*triple, ox.DefaultGraph())
             yield ox.Quad(*triple, revision)
         if changes is not None:
             created = Literal(datetime.fromisoformat(meta.loaded))
             for s, p, o in change_set_graph(changes, created):
-                yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(self.changes_graph))
+                yield ox.Quad(*to_oxigraph_triple(s, p, o), ox.NamedNode(self.changes_graph))
         for s, p, o in self._description(graph, meta):
-            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), metadata)
+            yield ox.Quad(*to_oxigraph_triple(s, p, o), metadata)
 
     def _description(self, graph: Graph, meta: RevisionMeta) -> Iterable[tuple[Any, Any, Any]]:
         """The new revision's triples for the metadata graph: its dataset description,

@@ -19,7 +19,7 @@ from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.store.engine import Snapshot, Statistics
 from servicegraph.store.errors import DumpError
 from servicegraph.store.formats import DUMP_FORMATS
-from servicegraph.store.oxigraph import to_oxigraph
+from servicegraph.store.oxigraph import to_oxigraph, to_oxigraph_triple
 
 if TYPE_CHECKING:
     import rdflib
@@ -43,14 +43,14 @@ def snapshot_from_graph(path: Path, generation: int, graph: rdflib.Graph) -> Sna
 
     if isinstance(graph, ConjunctiveGraph):
         quads = (
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _graph_name(g))
+            ox.Quad(*to_oxigraph_triple(s, p, o), _graph_name(g))
             for s, p, o, g in graph.quads((None, None, None, None))
         )
         return write_snapshot(path, generation, quads)
-    names = [ox.DefaultGraph()]
+    names: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
     if isinstance(graph.identifier, URIRef):
         names.append(ox.NamedNode(str(graph.identifier)))
-    quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in graph for name in names)
+    quads = (ox.Quad(*to_oxigraph_triple(s, p, o), name) for s, p, o in graph for name in names)
     return write_snapshot(path, generation, quads)
 
 
@@ -61,7 +61,10 @@ def _graph_name(graph: rdflib.Graph | rdflib.term.Node | None) -> ox.NamedNode |
     name = getattr(graph, "identifier", graph)
     if name is None or name == DATASET_DEFAULT_GRAPH_ID:
         return ox.DefaultGraph()
-    return to_oxigraph(name)
+    term = to_oxigraph(name)
+    if isinstance(term, ox.Literal):
+        raise TypeError(f"not a graph name: {name!r}")
+    return term
 
 
 _PARSE_LINE = re.compile(r"line (\d+)|at (\d+):")
@@ -103,13 +106,16 @@ def _close(store: ox.Store, path: Path, generation: int) -> Snapshot:
     return Snapshot(path, generation, statistics)
 
 
-def _query(name: str) -> str:
-    return resources.files("servicegraph.store").joinpath("queries", name).read_text(encoding="utf-8")
+def _select(store: ox.Store, name: str, union: bool = False) -> ox.QuerySolutions:
+    query = resources.files("servicegraph.store").joinpath("queries", name).read_text(encoding="utf-8")
+    solutions = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(solutions, ox.QuerySolutions), f"{name} is not a SELECT query"
+    return solutions
 
 
 def _statistics(store: ox.Store) -> Statistics:
-    sizes = store.query(_query("graph-sizes.rq"))
-    (counts,) = store.query(_query("statistics.rq"), use_default_graph_as_union=True)
+    sizes = _select(store, "graph-sizes.rq")
+    (counts,) = _select(store, "statistics.rq", union=True)
     return Statistics(
         triples=int(counts["triples"].value),
         default_graph_triples=sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),

@@ -167,6 +167,7 @@ class WorkerPool:
         self._idle: asyncio.Queue[Worker] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._workers: set[Worker] = set()
+        self._replacing: set[asyncio.Task[None]] = set()  # held so the loop cannot drop them
         self._closed = False
 
     @property
@@ -220,7 +221,9 @@ class WorkerPool:
             return
         self._retire(worker, kill=not alive)
         if current:
-            asyncio.ensure_future(self._replace())
+            task = asyncio.ensure_future(self._replace())
+            self._replacing.add(task)
+            task.add_done_callback(self._replacing.discard)
 
     def _retire(self, worker: Worker, kill: bool) -> None:
         self._workers.discard(worker)

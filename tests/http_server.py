@@ -46,6 +46,9 @@ def serving(source: Path, **settings: Any) -> Iterator[httpx.Client]:
     from servicegraph.api.server import served_app
     from servicegraph.api.settings import Settings
 
-    with served_app(Settings(source=source, **{"workers": 1, **settings})) as app, running(app) as base:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            yield client
+    with (
+        served_app(Settings(source=source, **{"workers": 1, **settings})) as app,
+        running(app) as base,
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
+        yield client

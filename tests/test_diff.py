@@ -141,13 +141,13 @@ def test_change_set_rdf_answers_which_services_lost_a_legal_basis(seed_catalogue
 def test_compare_reports_marks_new_results(seed_catalogue, seed_path: Path) -> None:
     old_report = validate(build_graph(seed_catalogue))
     gap = validate(build_graph(_parse(v.item_removed(seed_path, seed_catalogue, 90))))
-    fresh = [r for r, new in zip(gap.results, compare_reports(old_report, gap)) if new]
+    fresh = [r for r, new in zip(gap.results, compare_reports(old_report, gap), strict=True) if new]
     # revision IRIs and shifted lines do not make a result new; the gap left by item 90 does
     assert [(r.item, r.severity, r.shape.fragment) for r in fresh] == [(91, "Warning", "NumberGapShape")]
     duplicate = _parse(v.renumbered(seed_path, seed_catalogue, 12, 11))
     report = validate(build_graph(duplicate))
     flags = compare_reports(old_report, report)
-    fresh = [r for r, new in zip(report.results, flags) if new]
+    fresh = [r for r, new in zip(report.results, flags, strict=True) if new]
     assert [(r.item, r.severity, r.shape.fragment) for r in fresh] == [
         (11, "Violation", "DuplicateNumberShape"), (11, "Violation", "DuplicateNumberShape"),
         (13, "Warning", "NumberGapShape")]  # fmt: skip

@@ -222,7 +222,7 @@ def test_a_new_longer_spelling_changes_the_display_title_only(seed_path: Path, s
 def rows_reversed(seed_path: Path, seed_catalogue: Catalogue) -> Catalogue:
     lines = seed_path.read_text(encoding="utf-8").split("\n")
     starts = [i.lines[0] - 1 for i in seed_catalogue.items]
-    rows = [lines[a:b] for a, b in zip(starts, starts[1:] + [len(lines)])]
+    rows = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
     text = "\n".join(lines[: starts[0]] + [line for row in reversed(rows) for line in row])
     return parse_catalogue(text.encode("utf-8"), "reversed.txt")
 

@@ -20,8 +20,10 @@ HEADER = "\n".join(SEED_LINES[:45]) + "\n"
 
 # Characters the layout gives meaning to, plus ordinary ones.
 SOURCE_CHARS = st.sampled_from(
-    list("\t\n\r \u3000√/、：:()（）《》〔〕第条款项同备注审定初审代办马上网就近一次办市区县乡镇村1234567890")
-    + ["服务", "乡镇人民政府", "依申请服务类：办理类", "\t1\n", " \t"]
+    [
+        *"\t\n\r \u3000√/、：:()（）《》〔〕第条款项同备注审定初审代办马上网就近一次办市区县乡镇村1234567890",
+        *["服务", "乡镇人民政府", "依申请服务类：办理类", "\t1\n", " \t"],
+    ]
 )
 NAME = st.text(st.sampled_from("城乡居民医疗保险参保信息变更出具证明服务管理"), min_size=1, max_size=12)
 

@@ -4,6 +4,7 @@ holds, and a store reopened on the same directory."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -155,7 +156,8 @@ def test_older_revisions_stay_queryable(history) -> None:
     rows = _query(
         path,
         f"""PREFIX cv: <http://data.europa.eu/m8g/> PREFIX sg: <https://servicegraph.example/ontology#>
-        SELECT ?n {{ GRAPH <{article}> {{ ?s sg:number ?n ; cv:hasLegalResource <{B}legal/重庆市献血条例/art_10> }} }}""",
+        SELECT ?n {{ GRAPH <{article}> {{
+            ?s sg:number ?n ; cv:hasLegalResource <{B}legal/重庆市献血条例/art_10> }} }}""",
     )
     assert rows == [("8",)]
     changes = _query(
@@ -164,7 +166,7 @@ def test_older_revisions_stay_queryable(history) -> None:
         SELECT ?from ?to { GRAPH ?g { ?cs a sg:ChangeSet ; sg:fromRevision ?from ; sg:toRevision ?to } }""",
     )
     ids = [outcomes[n].meta.iri for n in ("seed", "article", "removed", "gbk")]
-    assert sorted(changes) == sorted(zip(ids, ids[1:]))
+    assert sorted(changes) == sorted(pairwise(ids))
 
 
 def test_lost_legal_basis_query_on_the_store(tmp_path: Path, seed_path: Path) -> None:

@@ -27,9 +27,12 @@ SELECT ?rev (COUNT(?s) AS ?n) { ?rev a dcat:Dataset . ?s a cpsv:PublicService } 
 
 @contextmanager
 def server(data_dir: Path, **settings) -> Iterator[httpx.Client]:
-    with served_app(Settings(data_dir=data_dir, workers=1, **settings)) as app, running(app) as url:
-        with httpx.Client(base_url=url, timeout=120) as client:
-            yield client
+    with (
+        served_app(Settings(data_dir=data_dir, workers=1, **settings)) as app,
+        running(app) as url,
+        httpx.Client(base_url=url, timeout=120) as client,
+    ):
+        yield client
 
 
 def _current(client: httpx.Client) -> list[tuple[str, int]]:

@@ -84,7 +84,8 @@ SEED_CITATIONS_WITHOUT_PROVISION = {
     92: [1881], 94: [1917], 95: [1934, 1936],
 }  # fmt: skip
 """Citations that name a document but no article, heading or 全文, checked against the text:
-e.g. item 1 「《…指导意见》 (渝办法﹝2010﹞283号)：在筹资工作中…」, item 63 「2. 《…的通知》(渝卫疾控发〔2015〕39号)」."""
+e.g. item 1 「《…指导意见》 (渝办法﹝2010﹞283号)：在筹资工作中…」,
+item 63 「2. 《…的通知》(渝卫疾控发〔2015〕39号)」."""
 
 SEED_UNPAIRED_TITLES = {33: 683, 71: 1467, 77: 1573, 78: 1590, 79: 1610, 80: 1629, 81: 1648, 82: 1667, 85: 1720}
 """「农业部、国家体育总局联合印发《关于…指导意见》」 (33), 「《国家基本公共卫生服务规范(第三版》」
@@ -224,7 +225,7 @@ def test_citation_title_cut_short(seed_report, seed_lines):
 
 def test_keys_do_not_depend_on_lines(seed_report, seed_lines):
     """Two blank lines before the table shift every line; every result keeps its key."""
-    report = _report_of(seed_lines[:2] + ["", ""] + seed_lines[2:])
+    report = _report_of([*seed_lines[:2], "", "", *seed_lines[2:]])
     assert [r.key for r in report.results] == [r.key for r in seed_report.results]
     assert [r.line for r in report.results] == [r.line + 2 for r in seed_report.results]
 

@@ -1,4 +1,5 @@
-"""`servicegraph build FILE -o DIR`: the catalogue's graph as Turtle, N-Triples and JSON-LD, plus its VoID/DCAT description."""
+"""`servicegraph build FILE -o DIR`: the catalogue's graph as Turtle, N-Triples and JSON-LD,
+plus its VoID/DCAT description."""
 
 from __future__ import annotations
 

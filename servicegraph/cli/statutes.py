@@ -1,4 +1,5 @@
-"""`servicegraph statutes FILE`: every cited document, its variant spellings, who cites each, and why they were merged."""
+"""`servicegraph statutes FILE`: every cited document, its variant spellings, who cites each,
+and why they were merged."""
 
 from __future__ import annotations
 
