@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import seed_variants as v
 from http_server import running
+from waiting import wait_until
 
 from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
@@ -30,6 +31,7 @@ TOKEN = "concurrency-token"
 REMOVED = (5, 20, 40, 60)  # revision k drops the first k of these
 MAX_REQUESTS = 3000
 DEADLINE = 300.0  # seconds
+READS_PER_REVISION = 4  # answers each reader gets from a revision before the next is published
 SPARQL_JSON = {"Accept": "application/sparql-results+json"}
 TITLES = """PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX cpsv: <http://purl.org/vocab/cpsv#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -111,6 +113,11 @@ class _Failed(Exception):
     pass
 
 
+def all_read(readers: list[Reader], k: int) -> bool:
+    """Whether every reader has READS_PER_REVISION answers from revision `k` (or a failure)."""
+    return all(r.failures or r.seen.count(k) >= READS_PER_REVISION for r in readers)
+
+
 def test_readers_see_one_whole_revision_while_revisions_are_published(
     tmp_path: Path, seed_path: Path, seed_catalogue
 ) -> None:
@@ -134,7 +141,7 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
         try:
             with httpx.Client(base_url=url, timeout=120) as client:
                 for k, data in enumerate(uploads, 1):
-                    time.sleep(1.0)  # let the readers query each revision for a while
+                    wait_until(lambda k=k: all_read(readers, k - 1), f"every reader to read revision {k - 1} a while")
                     answer = client.post(
                         "/api/revisions",
                         params={"name": f"rev{k}.txt"},
@@ -143,9 +150,7 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
                     )
                     assert answer.status_code == 201, answer.text
                     assert answer.json()["revision"]["iri"] == iris[k]
-            waited = time.monotonic() + 60  # until each reader has answers from the last revision
-            while any(not r.seen or r.seen[-1] != len(uploads) for r in readers) and time.monotonic() < waited:
-                time.sleep(0.1)
+            wait_until(lambda: all_read(readers, len(uploads)), "every reader to read the last revision a while")
         finally:
             stop.set()
             for t in threads:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from waiting import until
 
 from servicegraph.store.engine import QueryRequest
 from servicegraph.store.errors import DumpError, QuerySyntaxError, ResultTooLarge
@@ -126,7 +127,7 @@ def test_publish_swaps_generations_for_new_queries(tmp_path: Path) -> None:
     second = snapshot_from_graph(tmp_path / "g2", 2, graph("second"))
     request = QueryRequest("SELECT ?t { ?s <http://example.org/title> ?t }", JSON)
 
-    async def scenario() -> tuple[list[bytes], list[bool]]:
+    async def scenario() -> list[bytes]:
         pool = WorkerPool(first, size=2, timeout=20)
         await pool.start()
         try:
@@ -134,12 +135,12 @@ def test_publish_swaps_generations_for_new_queries(tmp_path: Path) -> None:
             old = [w.process for w in list(pool._workers)]
             await pool.publish(second)
             after = await asyncio.gather(*(pool.execute(request) for _ in range(4)))
-            await asyncio.sleep(0.5)
-            return [before.body, *(r.body for r in after)], [p.is_alive() for p in old]
+            # idle workers on the old generation are retired: their processes end
+            await until(lambda: not any(p.is_alive() for p in old), "the old generation's workers to end")
+            return [before.body, *(r.body for r in after)]
         finally:
             await pool.close()
 
-    bodies, old_alive = asyncio.run(scenario())
+    bodies = asyncio.run(scenario())
     assert b"first" in bodies[0]
     assert all(b"second" in body for body in bodies[1:])
-    assert old_alive == [False, False]  # idle workers on the old generation were retired

@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 from rdflib import Graph, Literal, Namespace
+from waiting import computing, until
 
 from servicegraph.store.engine import QueryRequest
 from servicegraph.store.errors import EngineUnavailable
@@ -56,7 +57,7 @@ def test_a_worker_killed_mid_query_is_reported_and_replaced(snapshot) -> None:
         try:
             (worker,) = pool._workers
             running = asyncio.ensure_future(pool.execute(QueryRequest(SLOW, JSON)))
-            await asyncio.sleep(0.5)
+            await until(lambda: computing(worker.process.pid), "the worker to take the query")
             worker.process.kill()
             with pytest.raises(EngineUnavailable) as failure:
                 await running
