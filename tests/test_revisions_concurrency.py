@@ -23,6 +23,7 @@ from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.store import limits
 from servicegraph.store.cache import cached
 from servicegraph.store.revisions import RevisionStore
 from servicegraph.store.workers import WorkerPool
@@ -130,7 +131,7 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
     store = RevisionStore(tmp_path / "data")
     store.add(seed_path.read_bytes(), "seed.txt")
     pool = WorkerPool(store.current_snapshot(), size=2)
-    app = create_app(cached(pool, 16 * 1024 * 1024), Settings(upload_token=TOKEN, timeout=1.0), store)
+    app = create_app(cached(pool, limits.CACHE_BYTES), Settings(upload_token=TOKEN, timeout=1.0), store)
 
     with running(app) as url:
         stop = threading.Event()

@@ -30,7 +30,7 @@ def snapshot(tmp_path_factory):
 
 
 def expected(snapshot, request: QueryRequest) -> bytes:
-    return OxigraphStore.open_snapshot(snapshot, 1 << 30).execute(request).body
+    return OxigraphStore.open_snapshot(snapshot).execute(request).body
 
 
 def test_large_and_concurrent_answers_arrive_whole(snapshot) -> None:
