@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from servicegraph.graph.code_lists import level_of, role_of
 from servicegraph.graph.namespaces import SG
-from servicegraph.loaders.levels import Level, Role
+from servicegraph.loaders.codes import Level, Role
 
 T = TypeVar("T")
 

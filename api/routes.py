@@ -15,7 +15,7 @@ from servicegraph.api import statutes
 from servicegraph.api.context import Consistent, Context, answer, context
 from servicegraph.graph.code_lists import concept
 from servicegraph.graph.namespaces import SG
-from servicegraph.loaders.levels import Level, Role
+from servicegraph.loaders.codes import Level, Role
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=Consistent)
 

@@ -20,7 +20,7 @@ from typing import ParamSpec, TypeVar
 
 from servicegraph.loaders.catalogue import COLUMNS, parse_catalogue
 from servicegraph.loaders.decode import decode
-from servicegraph.loaders.levels import Level
+from servicegraph.loaders.codes import Level
 from servicegraph.loaders.records import Item
 
 P = ParamSpec("P")

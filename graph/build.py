@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from servicegraph.graph import iris
 from servicegraph.graph.code_lists import concept
-from servicegraph.graph.iris import CHANNEL_SLUGS, Minter, key, service_keys
+from servicegraph.graph.iris import Minter, key, service_keys
 from servicegraph.graph.namespaces import (
     CPSV,
     CV,
@@ -42,12 +42,11 @@ from servicegraph.graph.namespaces import (
     DCTERMS as DCT,
 )
 from servicegraph.graph.statutes import Document, Statutes, identify, provision_label
-from servicegraph.loaders.levels import LEVEL_OF_FILL, Level, role_of_mark
+from servicegraph.loaders.codes import HANDLING_MODES, LEVEL_OF_FILL, HandlingMode, Level, role_of_mark
 from servicegraph.loaders.records import Catalogue, Citation, Item, LevelMark
 
 ONTOLOGY = resources.files("servicegraph.ontology") / "servicegraph.ttl"
 
-CHANNEL_CONCEPTS = {"马上办": SG.atOnce, "网上办": SG.online, "就近办": SG.nearby, "一次办": SG.oneVisit}
 SUBDIVISIONS = {
     "章": SG.chapter,
     "节": SG.section,
@@ -153,14 +152,14 @@ class _Builder:
                 self.add(iri, ORG.classification, concept(level))
         return iri
 
-    def channel(self, mode: str) -> URIRef:
+    def channel(self, mode: HandlingMode) -> URIRef:
         iri = self.m.channel(mode)
         if self.once(iri):
             self.triples += [
                 (iri, RDF.type, CV.Channel),
-                (iri, DCT.identifier, Literal(CHANNEL_SLUGS[mode])),
-                (iri, DCT.type, CHANNEL_CONCEPTS[mode]),
-                (iri, DCT.title, zh(mode)),
+                (iri, DCT.identifier, Literal(mode.slug)),
+                (iri, DCT.type, concept(mode)),
+                (iri, DCT.title, zh(mode.value)),
             ]
         return iri
 
@@ -259,7 +258,8 @@ class _Builder:
         self.triples += [(iri, CV.hasCompetentAuthority, self.agency(a)) for a in item.agencies]
         self.triples += [(iri, DCT.audience, self.concept("audience", t)) for t in item.targets]
         self.triples += [(iri, CV.thematicArea, self.concept("theme", t)) for t in item.themes]
-        self.triples += [(iri, CV.hasChannel, self.channel(h)) for h in item.handling_modes if h in CHANNEL_SLUGS]
+        modes = [HANDLING_MODES[h] for h in item.handling_modes if h in HANDLING_MODES]
+        self.triples += [(iri, CV.hasChannel, self.channel(mode)) for mode in modes]
         if item.legal_basis:
             self.add(iri, SG.legalBasisText, zh(item.legal_basis))
         participant = m.agency(item.agencies[0]) if item.agencies else None

@@ -1,15 +1,15 @@
-"""The levels and roles (servicegraph.loaders.levels) as concepts of the ontology's code
-lists sg:Levels and sg:Roles: the IRI of each, and back."""
+"""The catalogue's coded values (servicegraph.loaders.codes) as concepts of the ontology's
+code lists sg:Levels, sg:Roles and sg:HandlingModes: the IRI of each, and back."""
 
 from __future__ import annotations
 
 from rdflib import URIRef
 
 from servicegraph.graph.namespaces import SG
-from servicegraph.loaders.levels import Level, Role
+from servicegraph.loaders.codes import HandlingMode, Level, Role
 
 
-def concept(code: Level | Role) -> URIRef:
+def concept(code: Level | Role | HandlingMode) -> URIRef:
     """sg:township for Level.township, sg:preliminaryReview for Role.preliminary_review."""
     return SG[code.term]
 

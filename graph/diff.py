@@ -26,7 +26,7 @@ from servicegraph.graph.iris import Minter, key, service_keys
 from servicegraph.graph.namespaces import DCTERMS as DCT
 from servicegraph.graph.namespaces import PREFIXES, RDF, SG
 from servicegraph.graph.statutes import identify, provision_label
-from servicegraph.loaders.levels import Level
+from servicegraph.loaders.codes import Level
 from servicegraph.loaders.records import Catalogue, Item
 
 SIMILARITY = 0.6

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from servicegraph.loaders import cells
 from servicegraph.loaders.citations import parse_citations
+from servicegraph.loaders.codes import Level
 from servicegraph.loaders.decode import decode
 from servicegraph.loaders.errors import CatalogueError
-from servicegraph.loaders.levels import Level
 from servicegraph.loaders.records import Catalogue, Item
 
 COLUMNS = (

@@ -10,16 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from servicegraph.loaders.levels import ROLE_OF_MARK, Level
+from servicegraph.loaders.codes import ROLE_OF_MARK, HandlingMode, Level
 from servicegraph.loaders.records import FillType, LevelMark
 
-HANDLING_MODES = ("马上办", "网上办", "就近办", "一次办")
 CHECK_MARKS = "√✓✔"
 
 _OPEN = "(（[［【〔〈<《"
 _CLOSE = ")）]］】〕〉>》"
 _LIST_SEPARATORS = "/／、"
-_MODE = re.compile(r"(马上|网上|就近|一次)办(?:理|件)?")
+_MODE = re.compile(rf"({'|'.join(mode[:-1] for mode in HandlingMode)})办(?:理|件)?")  # 网上办理: 网上办
 _MODE_SEPARATORS = re.compile(r"[/／、,，;；\s]+")
 _SUBTYPE_SEPARATORS = re.compile(r"[/／、,，;；\s]+")
 _REMARK = re.compile(r"备注\s*[:：]\s*(.*)", re.S)

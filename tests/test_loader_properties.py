@@ -10,9 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicegraph.loaders.catalogue import parse_catalogue
-from servicegraph.loaders.cells import HANDLING_MODES
+from servicegraph.loaders.codes import HandlingMode, Level
 from servicegraph.loaders.errors import CatalogueError
-from servicegraph.loaders.levels import Level
 from servicegraph.loaders.records import Catalogue, LevelMark
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
@@ -82,7 +81,7 @@ LEVEL_CELLS = {
     "√(同第3项)": LevelMark(same_as_item=3),
     "(审定)": LevelMark(checked=False, role="审定"),
 }
-MODES = HANDLING_MODES
+MODES = tuple(HandlingMode)
 
 
 @st.composite

@@ -8,7 +8,7 @@ import sys
 import unicodedata
 
 from servicegraph.loaders.catalogue import read_catalogue
-from servicegraph.loaders.levels import Level
+from servicegraph.loaders.codes import Level
 from servicegraph.loaders.records import Catalogue, Item, LevelMark
 
 HELP = "parse a catalogue file and print its items (JSON array or a table)"

@@ -1,6 +1,6 @@
-"""The one home of levels and roles (servicegraph.loaders.levels) agrees with the ontology's
-code lists sg:Levels and sg:Roles (ontology/servicegraph.ttl: the expected values come
-from there), and the named queries list the levels in its order."""
+"""The one home of levels, roles and handling modes (servicegraph.loaders.codes) agrees with
+the ontology's code lists sg:Levels, sg:Roles and sg:HandlingModes (ontology/servicegraph.ttl:
+the expected values come from there), and the named queries list the levels in its order."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SKOS
 
 from servicegraph.graph.code_lists import concept, level_of, role_of
 from servicegraph.graph.namespaces import SG
-from servicegraph.loaders.levels import LEVEL_OF_FILL, ROLE_OF_MARK, Level, Role, role_of_mark
+from servicegraph.loaders.codes import LEVEL_OF_FILL, ROLE_OF_MARK, HandlingMode, Level, Role, role_of_mark
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def labels(ontology: Graph, iri: URIRef) -> tuple[str, str, str]:
     return pref["zh"], pref["en"], str(notation)
 
 
-@pytest.mark.parametrize(("enum", "scheme"), [(Level, SG.Levels), (Role, SG.Roles)])
+@pytest.mark.parametrize(("enum", "scheme"), [(Level, SG.Levels), (Role, SG.Roles), (HandlingMode, SG.HandlingModes)])
 def test_one_member_per_concept_of_the_code_list(ontology: Graph, enum, scheme: URIRef) -> None:
     assert {concept(code) for code in enum} == concepts(ontology, scheme)
 
@@ -49,6 +49,11 @@ def test_roles_have_the_ontology_names(ontology: Graph) -> None:
     for role in Role:
         assert labels(ontology, concept(role)) == (role.zh, role.en, role.notation)
         assert role_of(concept(role)) is role
+
+
+def test_handling_modes_have_the_ontology_names(ontology: Graph) -> None:
+    for mode in HandlingMode:
+        assert labels(ontology, concept(mode)) == (mode.value, mode.en, mode.slug)
 
 
 def test_a_level_cell_names_every_role_but_the_implementer_as_its_notation() -> None:

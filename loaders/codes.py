@@ -1,9 +1,10 @@
-"""The administrative levels and the roles a level plays in a service: one home for both.
+"""The catalogue's coded values: administrative levels, the roles a level plays in a
+service, and handling modes. One home for each.
 
-Each member carries its key (the JSON and API value), its Chinese and English names and
-the local name of its concept in the ontology's code lists sg:Levels and sg:Roles
-(tests/test_levels.py checks them against ontology/servicegraph.ttl). The graph layer
-makes the IRIs (servicegraph.graph.code_lists).
+Each member carries its value (in the JSON of `parse` and in the API), its Chinese and
+English names and the local name of its concept in the ontology's code lists sg:Levels,
+sg:Roles and sg:HandlingModes (tests/test_codes.py checks them against
+ontology/servicegraph.ttl). The graph layer makes the IRIs (servicegraph.graph.code_lists).
 """
 
 from __future__ import annotations
@@ -52,6 +53,28 @@ class Role(StrEnum):
     on_behalf = "on-behalf", "代办", "on behalf", "onBehalf", "代办"
 
 
+class HandlingMode(StrEnum):
+    """How an applicant gets a service done (办理类型), in the ontology's order."""
+
+    en: str
+    term: str  # the concept's local name in the ontology
+    slug: str  # skos:notation, and the last segment of the channel's IRI
+
+    def __new__(cls, zh: str, en: str, term: str, slug: str) -> HandlingMode:
+        mode = str.__new__(cls, zh)
+        mode._value_ = zh
+        mode.en, mode.term, mode.slug = en, term, slug
+        return mode
+
+    at_once = "马上办", "at once", "atOnce", "at-once"
+    online = "网上办", "online", "online", "online"
+    nearby = "就近办", "nearby", "nearby", "nearby"
+    one_visit = "一次办", "in one visit", "oneVisit", "one-visit"
+
+
+HANDLING_MODES = {mode.value: mode for mode in HandlingMode}
+"""A handling mode as written (马上办) → the mode."""
+
 LEVEL_OF_FILL = {level.fill: level for level in Level}
 """A 填报类型 entry's level name (FillType.level) → the level."""
 
@@ -64,4 +87,4 @@ def role_of_mark(mark: str | None) -> Role:
     return ROLE_OF_MARK.get(mark, Role.implementer) if mark else Role.implementer
 
 
-__all__ = ["LEVEL_OF_FILL", "ROLE_OF_MARK", "Level", "Role", "role_of_mark"]
+__all__ = ["HANDLING_MODES", "LEVEL_OF_FILL", "ROLE_OF_MARK", "HandlingMode", "Level", "Role", "role_of_mark"]
