@@ -13,12 +13,8 @@ from fastapi.routing import APIRoute
 from rdflib import URIRef
 
 from servicegraph.api import named_queries as nq
-from servicegraph.store.errors import (
-    EngineUnavailable,
-    QueryError,
-    QueryTimeout,
-    ResultTooLarge,
-)
+from servicegraph.api.engine_errors import refusal
+from servicegraph.store.errors import QueryError
 
 T = TypeVar("T")
 
@@ -81,12 +77,10 @@ class Consistent(APIRoute):
 
 
 async def answer(call: Awaitable[T]) -> T:
-    """Await a query; the engine's refusals become HTTP errors as /sparql maps them:
-    503 for a query stopped by a limit or no free worker, 500 for any other failure
-    (here a syntax error is one of ours: a shipped .rq that does not parse)."""
+    """Await a named query; the engine's errors become HTTP errors as /sparql maps them
+    (`refusal`), a syntax error being ours (a shipped .rq that does not parse)."""
     try:
         return await call
-    except (QueryTimeout, ResultTooLarge, EngineUnavailable) as exc:
-        raise HTTPException(503, f"query stopped: {exc}") from None
     except QueryError as exc:
-        raise HTTPException(500, f"query failed: {exc}") from None
+        refused = refusal(exc, client_query=False)
+        raise HTTPException(refused.status, refused.message) from None

@@ -9,7 +9,7 @@ from string import Template
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from servicegraph.api.negotiation import choose
+from servicegraph.api.negotiation import HTML, choose
 
 PAGE = Template((Path(__file__).parent / "templates" / "index.html").read_text(encoding="utf-8"))
 ENTRIES = (
@@ -28,7 +28,7 @@ router = APIRouter(tags=["index"])
 @router.get("/", summary="Where everything is")
 async def index(request: Request) -> Response:
     links = [{"href": href, "title": title} for href, title in ENTRIES]
-    if choose(("application/json", "text/html"), request.headers.get("accept"), None) == "text/html":
+    if choose(("application/json", HTML), request.headers.get("accept"), None) == HTML:
         rows = "\n".join(
             f'<tr><td><a href="{escape(link["href"])}">{escape(link["href"])}</a></td>'
             f"<td>{escape(link['title'])}</td></tr>"

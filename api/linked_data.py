@@ -21,38 +21,26 @@ from rdflib.term import Node
 
 from servicegraph.api import named_queries as nq
 from servicegraph.api.context import Consistent, Ctx, answer
-from servicegraph.api.negotiation import GRAPH_TYPES, negotiate
+from servicegraph.api.negotiation import HTML, format_name, negotiate
 from servicegraph.graph.export import jsonld_context
+from servicegraph.graph.media_types import GRAPH_TYPES, JSON_LD, N_TRIPLES
 from servicegraph.graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
 
 ROOTS = ("catalogue", "revision", "service", "agency", "legal", "concept", "channel", "place", "publisher")
 """The first path segment of every IRI docs/model.md mints under the base."""
 
-HTML = "text/html"
 OFFERED = (*GRAPH_TYPES, HTML)
-RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
-FORMAT_NAMES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-}
 LABELS = (DCTERMS.title, SKOS.prefLabel, RDFS.label)
 PAGE = Template((Path(__file__).parent / "templates" / "resource.html").read_text(encoding="utf-8"))
 
 router = APIRouter(tags=["linked data"], route_class=Consistent)
 
 
-async def describe(request: Request, ctx: Ctx, format: str | None = None) -> Response:
+async def resource(request: Request, ctx: Ctx, format: str | None = None) -> Response:
     """The description of the resource whose IRI is the base plus this path."""
     media_type = negotiate(OFFERED, request.headers.get("accept"), format, "this resource")
     iri = ctx.iri(request.scope["path"].lstrip("/"))
-    body = await answer(nq.construct(ctx.runner, "describe", {"resource": iri}, "application/n-triples"))
+    body = await answer(nq.construct(ctx.runner, "describe", {"resource": iri}, N_TRIPLES))
     graph = Graph().parse(data=body.decode("utf-8"), format="nt")
     if len(graph) == 0:
         raise HTTPException(404, f"nothing is known about {iri}")
@@ -61,10 +49,8 @@ async def describe(request: Request, ctx: Ctx, format: str | None = None) -> Res
     headers = {"Vary": "Accept"}
     if media_type == HTML:
         return Response(page(graph, iri, ctx.base), media_type="text/html; charset=utf-8", headers=headers)
-    extra = (
-        {"context": jsonld_context()["@context"], "auto_compact": True} if media_type == "application/ld+json" else {}
-    )
-    data = graph.serialize(format=RDFLIB_FORMATS[media_type], **extra)
+    extra = {"context": jsonld_context()["@context"], "auto_compact": True} if media_type == JSON_LD else {}
+    data = graph.serialize(format=media_type, **extra)
     return Response(data, media_type=media_type, headers=headers)
 
 
@@ -72,7 +58,7 @@ for _root in ROOTS:
     for _path in (f"/{_root}", f"/{_root}/{{rest:path}}"):
         router.add_api_route(
             _path,
-            describe,
+            resource,
             methods=["GET"],
             include_in_schema=_path == "/service/{rest:path}",
             summary="Linked data: the resource <{base}path> in the negotiated format",
@@ -84,7 +70,7 @@ def page(graph: Graph, iri: URIRef, base: str) -> str:
     title = label(graph, iri) or str(iri)
     outgoing = sorted(((p, o) for p, o in graph.predicate_objects(iri)), key=_sort_key)
     incoming = sorted(((p, s) for s, p in graph.subject_predicates(iri)), key=_sort_key)
-    formats = ", ".join(f'<a href="?format={FORMAT_NAMES[t]}">{html.escape(t)}</a>' for t in GRAPH_TYPES)
+    formats = ", ".join(f'<a href="?format={format_name(t)}">{html.escape(t)}</a>' for t in GRAPH_TYPES)
     return PAGE.substitute(
         title=html.escape(title),
         iri=html.escape(str(iri)),

@@ -6,47 +6,37 @@ server also resolves it as linked data.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Iterable
+from enum import Enum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from servicegraph.graph.code_lists import level_of, role_of
 from servicegraph.graph.namespaces import SG
+from servicegraph.loaders.codes import Level, Role
 
 T = TypeVar("T")
 
 
-class Level(StrEnum):
-    city = "city"
-    county = "county"
-    township = "township"
-    village = "village"
-
-
-class Role(StrEnum):
-    implementer = "implementer"
-    final_approval = "final-approval"
-    preliminary_review = "preliminary-review"
-    on_behalf = "on-behalf"
-
-
-ROLE_IRIS = {
-    Role.implementer: SG.implementer,
-    Role.final_approval: SG.finalApproval,
-    Role.preliminary_review: SG.preliminaryReview,
-    Role.on_behalf: SG.onBehalf,
-}
-ROLE_KEYS = {str(iri): role.value for role, iri in ROLE_IRIS.items()}
-
-
 def sg_key(iri: object) -> str | None:
-    """The local name of an sg: IRI: 'township' for sg:township, 'law' for sg:law."""
+    """The local name of an sg: IRI: 'law' for sg:law."""
     return str(iri).removeprefix(str(SG)) if iri else None
 
 
+def level_key(iri: object) -> str | None:
+    """'township' for sg:township; the IRI itself if no level's."""
+    return (level.value if (level := level_of(iri)) else str(iri)) if iri else None
+
+
 def role_key(iri: object) -> str | None:
-    """'preliminary-review' for sg:preliminaryReview; the IRI itself if unknown."""
-    return ROLE_KEYS.get(str(iri), str(iri)) if iri else None
+    """'preliminary-review' for sg:preliminaryReview; the IRI itself if no role's."""
+    return (role.value if (role := role_of(iri)) else str(iri)) if iri else None
+
+
+def _one_of(codes: Iterable[Enum]) -> str:
+    values = [str(code.value) for code in codes]
+    return f"{', '.join(values[:-1])} or {values[-1]}"
 
 
 class Page(BaseModel, Generic[T]):
@@ -62,8 +52,12 @@ class Labelled(BaseModel):
 
 
 class LevelRole(BaseModel):
-    level: str = Field(description="city, county, township or village")
-    role: str | None = Field(description="implementer, final-approval, preliminary-review or on-behalf")
+    level: str = Field(description=_one_of(Level))
+    role: str | None = Field(description=_one_of(Role))
+
+    def order(self) -> int:
+        """The level's place in source order (city first)."""
+        return list(Level).index(Level[self.level])
 
 
 class Agency(BaseModel):

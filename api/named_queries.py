@@ -22,9 +22,9 @@ from rdflib import BNode, Literal, URIRef
 
 from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.errors import QueryError, QuerySyntaxError
+from servicegraph.store.formats import SPARQL_JSON
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
-RESULTS_JSON = "application/sparql-results+json"
 
 Term = URIRef | Literal
 """A parameter value: an IRI or a literal."""
@@ -111,7 +111,7 @@ class Runner:
         return result
 
     async def select(self, query: str, bindings: Mapping[str, Term]) -> list[Row]:
-        request = QueryRequest(query, RESULTS_JSON, self.default_graphs, None, dict(bindings))
+        request = QueryRequest(query, SPARQL_JSON, self.default_graphs, None, dict(bindings))
         return decode_results(await self.execute(request))
 
 

@@ -5,49 +5,43 @@ from __future__ import annotations
 from functools import lru_cache
 
 from servicegraph.api.query_guard import QueryRefused
+from servicegraph.graph.media_types import GRAPH_TYPES, JSON_LD, N_TRIPLES, RDF_XML, TURTLE
+from servicegraph.store.formats import CSV, RESULTS_TYPES, SPARQL_JSON, SPARQL_XML, TSV
 
-RESULTS_TYPES: tuple[str, ...] = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-"""What SELECT and ASK answer with, in the server's order of preference."""
-
-GRAPH_TYPES: tuple[str, ...] = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-)
-"""What CONSTRUCT, DESCRIBE and the service descriptions answer with."""
+HTML = "text/html"
+"""Pages for people, offered beside the RDF formats."""
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     # each name or media type: the offered types it stands for (results, then graph)
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "application/json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-    "turtle": ("text/turtle",),
-    "ttl": ("text/turtle",),
-    "application/x-turtle": ("text/turtle",),
-    "n3": ("text/turtle",),  # Turtle is N3
-    "text/n3": ("text/turtle",),
-    "text/rdf+n3": ("text/turtle",),
-    "nt": ("application/n-triples",),
-    "ntriples": ("application/n-triples",),
-    "n-triples": ("application/n-triples",),
-    "text/plain": ("application/n-triples",),
-    "jsonld": ("application/ld+json",),
-    "json-ld": ("application/ld+json",),
-    "rdfxml": ("application/rdf+xml",),
-    "rdf": ("application/rdf+xml",),
-    "rdf+xml": ("application/rdf+xml",),
-    "application/x-json+ld": ("application/ld+json",),
+    "json": (SPARQL_JSON, JSON_LD),
+    "application/json": (SPARQL_JSON, JSON_LD),
+    "xml": (SPARQL_XML, RDF_XML),
+    "application/xml": (SPARQL_XML, RDF_XML),
+    "text/xml": (SPARQL_XML, RDF_XML),
+    "csv": (CSV,),
+    "tsv": (TSV,),
+    "turtle": (TURTLE,),
+    "ttl": (TURTLE,),
+    "application/x-turtle": (TURTLE,),
+    "n3": (TURTLE,),  # Turtle is N3
+    "text/n3": (TURTLE,),
+    "text/rdf+n3": (TURTLE,),
+    "nt": (N_TRIPLES,),
+    "ntriples": (N_TRIPLES,),
+    "n-triples": (N_TRIPLES,),
+    "text/plain": (N_TRIPLES,),
+    "jsonld": (JSON_LD,),
+    "json-ld": (JSON_LD,),
+    "rdfxml": (RDF_XML,),
+    "rdf": (RDF_XML,),
+    "rdf+xml": (RDF_XML,),
+    "application/x-json+ld": (JSON_LD,),
 }
+
+
+def format_name(media_type: str) -> str:
+    """The first `format` name that asks for `media_type` alone (`turtle` for text/turtle)."""
+    return next(name for name, types in _ALIASES.items() if "/" not in name and types == (media_type,))
 
 
 class UnknownFormat(ValueError):

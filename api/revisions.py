@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
 from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
+from servicegraph.graph.media_types import TURTLE
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.store.revisions import (
     Outcome,
@@ -102,13 +103,13 @@ async def get_revision(request: Request, revision_id: str) -> dict[str, Any]:
 @router.get(
     "/{revision_id}/report",
     summary="The validation report as JSON, or SHACL Turtle (?format=turtle)",
-    responses={200: {"content": {"application/json": {}, "text/turtle": {}}}},
+    responses={200: {"content": {"application/json": {}, TURTLE: {}}}},
 )
 async def get_report(request: Request, revision_id: str, format: str | None = None) -> Response:
     store = _revisions(request).store
     meta = _known(store.get, revision_id)
-    if format == "turtle" or (format is None and "text/turtle" in request.headers.get("accept", "")):
-        return Response(store.report_turtle(meta.id), media_type="text/turtle; charset=utf-8")
+    if format == "turtle" or (format is None and TURTLE in request.headers.get("accept", "")):
+        return Response(store.report_turtle(meta.id), media_type=f"{TURTLE}; charset=utf-8")
     if format not in (None, "json"):
         raise HTTPException(400, "format is json or turtle")
     return JSONResponse(store.report_json(meta.id))

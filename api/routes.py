@@ -13,7 +13,9 @@ from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api import statutes
 from servicegraph.api.context import Consistent, Context, Ctx, answer
+from servicegraph.graph.code_lists import concept
 from servicegraph.graph.namespaces import SG
+from servicegraph.loaders.codes import Level, Role
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=Consistent)
 
@@ -36,8 +38,8 @@ def _document(ctx: Context, iri: object, title: object) -> m.DocumentRef:
 def _level_roles(joined: object) -> list[m.LevelRole]:
     """'township:preliminaryReview county:finalApproval' → LevelRoles in level order."""
     pairs = [p.split(":", 1) for p in str(joined or "").split()]
-    roles = [m.LevelRole(level=lv, role=m.role_key(f"{SG}{role}")) for lv, role in pairs]
-    return sorted(roles, key=lambda lr: list(m.Level).index(m.Level(lr.level)))
+    roles = [m.LevelRole(level=lv, role=m.role_key(SG[role])) for lv, role in pairs]
+    return sorted(roles, key=m.LevelRole.order)
 
 
 # --- services -----------------------------------------------------------------------------
@@ -90,7 +92,7 @@ async def get_service(ctx: Ctx, number: int) -> m.ServiceDetail:
         levels=[
             m.Participation(
                 iri=str(p["participation"]),
-                level=str(m.sg_key(p["level"])),
+                level=str(m.level_key(p["level"])),
                 role=m.role_key(p["role"]),
                 description=_s(p["description"]),
                 remark=_s(p["remark"]),
@@ -275,7 +277,7 @@ async def get_agency(ctx: Ctx, key: str, limit: Limit = 50, offset: Offset = 0) 
         iri=str(r["agency"]),
         key=key,
         name=str(r["name"]),
-        level=m.sg_key(r["level"]),
+        level=m.level_key(r["level"]),
         services=m.Page(total=total, limit=limit, offset=offset, items=services),
     )
 
@@ -292,7 +294,7 @@ async def list_levels(ctx: Ctx) -> list[m.LevelRoleCount]:
     rows = await answer(nq.run(ctx.runner, "levels"))
     return [
         m.LevelRoleCount(
-            level=str(m.sg_key(r["level"])), role=m.role_key(r["role"]), services=nq.integer(r["services"])
+            level=str(m.level_key(r["level"])), role=m.role_key(r["role"]), services=nq.integer(r["services"])
         )
         for r in rows
     ]
@@ -304,9 +306,9 @@ async def list_levels(ctx: Ctx) -> list[m.LevelRoleCount]:
     summary="Services carried out at a level, optionally in one role (e.g. township, preliminary-review)",
 )
 async def services_at_level(
-    ctx: Ctx, level: m.Level, role: m.Role | None = None, limit: Limit = 50, offset: Offset = 0
+    ctx: Ctx, level: Level, role: Role | None = None, limit: Limit = 50, offset: Offset = 0
 ) -> m.Page[m.ServiceAtLevel]:
-    params = {"level": SG[level.value], "role": m.ROLE_IRIS[role] if role else None}
+    params = {"level": concept(level), "role": concept(role) if role else None}
     rows, total = await answer(nq.run_page(ctx.runner, "services-by-level", params, limit, offset))
     items = [
         m.ServiceAtLevel(

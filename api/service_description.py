@@ -5,22 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 from fastapi import APIRouter, Request, Response
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib import BNode, Graph, Literal, URIRef
 
-from servicegraph.api.negotiation import GRAPH_TYPES, negotiate
+from servicegraph.api.negotiation import negotiate
+from servicegraph.graph.media_types import GRAPH_TYPES
+from servicegraph.graph.namespaces import DCTERMS, RDF, SD, VOID, XSD
 from servicegraph.store.engine import Statistics
 from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID_PATH = "/.well-known/void"
-
-_RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
 
 router = APIRouter()
 
@@ -94,10 +87,10 @@ def service_description(endpoint: str, void_url: str, statistics: Statistics | N
 @lru_cache(maxsize=64)
 def _render(kind: str, endpoint: str, void_url: str, statistics: Statistics | None, media_type: str) -> bytes:
     build = service_description if kind == "sd" else void_description
-    return build(endpoint, void_url, statistics).serialize(format=_RDFLIB_FORMATS[media_type], encoding="utf-8")
+    return build(endpoint, void_url, statistics).serialize(format=media_type, encoding="utf-8")
 
 
-def describe(request: Request, kind: str, format: str | None) -> Response:
+def description_response(request: Request, kind: str, format: str | None) -> Response:
     """The service description (`kind="sd"`) or VoID (`"void"`), negotiated."""
     media_type = negotiate(GRAPH_TYPES, request.headers.get("accept"), format, "this description")
     endpoint = str(request.url_for("sparql"))
@@ -109,4 +102,4 @@ def describe(request: Request, kind: str, format: str | None) -> Response:
 
 @router.get(VOID_PATH, name="void")
 async def void(request: Request, format: str | None = None) -> Response:
-    return describe(request, "void", format)
+    return description_response(request, "void", format)

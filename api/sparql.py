@@ -6,17 +6,14 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
 
-from servicegraph.api.negotiation import GRAPH_TYPES, RESULTS_TYPES, negotiate
+from servicegraph.api.engine_errors import refusal
+from servicegraph.api.negotiation import negotiate
 from servicegraph.api.query_guard import QueryRefused, check_query
-from servicegraph.api.service_description import describe
+from servicegraph.api.service_description import description_response
+from servicegraph.graph.media_types import GRAPH_TYPES
 from servicegraph.store.engine import QueryRequest
-from servicegraph.store.errors import (
-    EngineUnavailable,
-    QueryError,
-    QuerySyntaxError,
-    QueryTimeout,
-    ResultTooLarge,
-)
+from servicegraph.store.errors import QueryError
+from servicegraph.store.formats import RESULTS_TYPES
 
 router = APIRouter()
 
@@ -68,7 +65,7 @@ async def sparql_get(request: Request) -> Response:
     params = _parse_params(request.scope["query_string"], "query string")
     _refuse_update(params)
     if "query" not in params:
-        return describe(request, "sd", _last(params, "format"))
+        return description_response(request, "sd", _last(params, "format"))
     return await _answer(request, _single_query(params), params)
 
 
@@ -116,10 +113,6 @@ async def _answer(request: Request, query: str, params: Params) -> Response:
     )
     try:
         result = await request.app.state.engine.execute(query_request)
-    except QuerySyntaxError as exc:
-        raise QueryRefused(400, str(exc)) from None
-    except (QueryTimeout, ResultTooLarge, EngineUnavailable) as exc:
-        raise QueryRefused(503, f"query stopped: {exc}") from None
     except QueryError as exc:
-        raise QueryRefused(500, f"query failed: {exc}") from None
+        raise refusal(exc, client_query=True) from None
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})

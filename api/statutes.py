@@ -13,8 +13,8 @@ from servicegraph.api.models import (
     ProvisionCitation,
     ProvisionNode,
     ServiceAt,
+    level_key,
     role_key,
-    sg_key,
 )
 from servicegraph.api.named_queries import Row
 from servicegraph.graph.namespaces import SG
@@ -55,15 +55,12 @@ def services_at(rows: list[Row]) -> dict[str, ServiceAt]:
         if r["agency"] and all(a.iri != r["agency"] for a in s.agencies):
             s.agencies.append(Labelled(iri=str(r["agency"]), label=_str(r["agency_name"])))
         if r["level"]:
-            level = LevelRole(level=str(sg_key(r["level"])), role=role_key(r["role"]))
+            level = LevelRole(level=str(level_key(r["level"])), role=role_key(r["role"]))
             if level not in s.levels:
                 s.levels.append(level)
     for s in services.values():
-        s.levels.sort(key=lambda lr: _LEVEL_ORDER.index(lr.level))
+        s.levels.sort(key=LevelRole.order)
     return services
-
-
-_LEVEL_ORDER = ("city", "county", "township", "village")
 
 
 def citations_by_target(rows: list[Row], services: dict[str, ServiceAt]) -> dict[str, list[ProvisionCitation]]:

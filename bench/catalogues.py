@@ -19,8 +19,9 @@ from itertools import pairwise
 from typing import ParamSpec, TypeVar
 
 from servicegraph.loaders.catalogue import COLUMNS, parse_catalogue
+from servicegraph.loaders.codes import Level
 from servicegraph.loaders.decode import decode
-from servicegraph.loaders.records import LEVELS, Item
+from servicegraph.loaders.records import Item
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -54,8 +55,8 @@ def _copy(item: Item, row: list[str], start: int, k: int, shift: int) -> list[st
     if not item.number_inferred:
         first, _ = spans["number"]
         row[first] = _NUMBER.sub(lambda m: str(int(m.group()) + shift), row[first], count=1)
-    for level in LEVELS:
-        for at in range(*spans[level]):
+    for level in Level:
+        for at in range(*spans[level.value]):
             row[at] = _SAME_AS.sub(lambda m: f"{m[1]}{int(m[2]) + shift}{m[3]}", row[at])
     for column in ("name", "content"):
         first, end = spans[column]

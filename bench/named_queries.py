@@ -21,9 +21,11 @@ from rdflib import Literal, URIRef
 
 from servicegraph.api import named_queries as nq
 from servicegraph.graph.build import build_graph
+from servicegraph.graph.media_types import N_TRIPLES
 from servicegraph.graph.namespaces import DEFAULT_BASE, SG
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.store.engine import QueryRequest, QueryResult
+from servicegraph.store.formats import SPARQL_JSON
 from servicegraph.store.oxigraph import OxigraphStore, to_oxigraph
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
@@ -65,7 +67,7 @@ def main() -> None:
     print(f"{len(store)} triples (the seed's rows ×{args.copies})")
     for name, params in CASES.items():
         query = nq.get(name)
-        media = "application/n-triples" if name == "describe" else nq.RESULTS_JSON
+        media = N_TRIPLES if name == "describe" else SPARQL_JSON
         request = QueryRequest(query.text, media, None, None, params)
         times = []
         for _ in range(20):

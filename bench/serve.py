@@ -30,6 +30,7 @@ from workload import CASES
 
 from servicegraph.graph.build import build_graph
 from servicegraph.loaders.catalogue import read_catalogue
+from servicegraph.store.formats import SPARQL_JSON
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,7 @@ def percentile(samples: list[float], p: float) -> float:
 
 def rows(url: str, query: str) -> int | None:
     """How many solutions a SELECT answers (None for a graph), to check the servers agree."""
-    response = httpx.post(url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response = httpx.post(url, data={"query": query}, headers={"Accept": SPARQL_JSON}, timeout=60)
     if "sparql-results+json" not in response.headers.get("content-type", ""):
         return None
     return len(response.json()["results"]["bindings"])

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from servicegraph.api import named_queries as nq
-from servicegraph.api.negotiation import GRAPH_TYPES, RESULTS_TYPES
 from servicegraph.api.query_guard import check_query
+from servicegraph.graph.media_types import GRAPH_TYPES
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.store.engine import QueryRequest
+from servicegraph.store.formats import RESULTS_TYPES
 
 _WHERE = re.compile(r"\bWHERE\s*\{")
 _COMMENT_LINE = re.compile(r"^#.*\n", re.MULTILINE)

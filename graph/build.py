@@ -20,7 +20,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from servicegraph.graph import iris
-from servicegraph.graph.iris import CHANNEL_SLUGS, Minter, key, service_keys
+from servicegraph.graph.code_lists import concept
+from servicegraph.graph.iris import Minter, key, service_keys
 from servicegraph.graph.namespaces import (
     CPSV,
     CV,
@@ -41,16 +42,11 @@ from servicegraph.graph.namespaces import (
     DCTERMS as DCT,
 )
 from servicegraph.graph.statutes import Document, Statutes, identify, provision_label
+from servicegraph.loaders.codes import HANDLING_MODES, LEVEL_OF_FILL, HandlingMode, Level, role_of_mark
 from servicegraph.loaders.records import Catalogue, Citation, Item, LevelMark
 
 ONTOLOGY = resources.files("servicegraph.ontology") / "servicegraph.ttl"
 
-LEVELS = {"city": SG.city, "county": SG.county, "township": SG.township, "village": SG.village}
-LEVEL_ZH = {"city": "市", "county": "县", "township": "乡镇(街道)", "village": "村(社区)"}
-FILL_LEVELS = {"市": "city", "县": "county", "区县": "county", "乡镇": "township", "村": "village"}
-ROLES = {None: SG.implementer, "审定": SG.finalApproval, "初审": SG.preliminaryReview, "代办": SG.onBehalf}
-ROLE_ZH = {None: "实施", "审定": "审定", "初审": "初审", "代办": "代办"}
-CHANNEL_CONCEPTS = {"马上办": SG.atOnce, "网上办": SG.online, "就近办": SG.nearby, "一次办": SG.oneVisit}
 SUBDIVISIONS = {
     "章": SG.chapter,
     "节": SG.section,
@@ -68,10 +64,10 @@ SCHEME_LABELS = {
 }
 
 _AGENCY_LEVELS = (
-    (re.compile(r"^村"), "village"),
-    (re.compile(r"^(?:乡镇|街道)"), "township"),
-    (re.compile(r"^(?:[\u4e00-\u9fff]{1,3})?县"), "county"),
-    (re.compile(r"^(?:[\u4e00-\u9fff]{1,3})?市"), "city"),
+    (re.compile(r"^村"), Level.village),
+    (re.compile(r"^(?:乡镇|街道)"), Level.township),
+    (re.compile(r"^(?:[\u4e00-\u9fff]{1,3})?县"), Level.county),
+    (re.compile(r"^(?:[\u4e00-\u9fff]{1,3})?市"), Level.city),
 )
 """An agency's level, from how its name starts (县人民医院, 垫江县中医院, 市农委…)."""
 
@@ -80,8 +76,8 @@ _JURISDICTION = re.compile(r"^(.+?[县市区])")
 Triple = tuple[Node, Node, Node]
 
 
-def agency_level(name: str) -> str | None:
-    """city | county | township | village when the agency's name shows it, else None."""
+def agency_level(name: str) -> Level | None:
+    """The level the agency's name shows (县人民医院: county), else None."""
     for pattern, level in _AGENCY_LEVELS:
         if pattern.match(name):
             return level
@@ -153,17 +149,17 @@ class _Builder:
             ]
             level = agency_level(name)
             if level:
-                self.add(iri, ORG.classification, LEVELS[level])
+                self.add(iri, ORG.classification, concept(level))
         return iri
 
-    def channel(self, mode: str) -> URIRef:
+    def channel(self, mode: HandlingMode) -> URIRef:
         iri = self.m.channel(mode)
         if self.once(iri):
             self.triples += [
                 (iri, RDF.type, CV.Channel),
-                (iri, DCT.identifier, Literal(CHANNEL_SLUGS[mode])),
-                (iri, DCT.type, CHANNEL_CONCEPTS[mode]),
-                (iri, DCT.title, zh(mode)),
+                (iri, DCT.identifier, Literal(mode.slug)),
+                (iri, DCT.type, concept(mode)),
+                (iri, DCT.title, zh(mode.value)),
             ]
         return iri
 
@@ -262,13 +258,14 @@ class _Builder:
         self.triples += [(iri, CV.hasCompetentAuthority, self.agency(a)) for a in item.agencies]
         self.triples += [(iri, DCT.audience, self.concept("audience", t)) for t in item.targets]
         self.triples += [(iri, CV.thematicArea, self.concept("theme", t)) for t in item.themes]
-        self.triples += [(iri, CV.hasChannel, self.channel(h)) for h in item.handling_modes if h in CHANNEL_SLUGS]
+        modes = [HANDLING_MODES[h] for h in item.handling_modes if h in HANDLING_MODES]
+        self.triples += [(iri, CV.hasChannel, self.channel(mode)) for mode in modes]
         if item.legal_basis:
             self.add(iri, SG.legalBasisText, zh(item.legal_basis))
         participant = m.agency(item.agencies[0]) if item.agencies else None
-        for level, mark in item.levels.items():
+        for column, mark in item.levels.items():
             if mark is not None:
-                self.participation(item, iri, level, mark, participant, by_number)
+                self.participation(item, iri, Level[column], mark, participant, by_number)
         for n, fill in enumerate(item.fill_types, 1):
             self.fill_type(iri, n, fill.level, fill.category, fill.subtypes)
         for n, citation in enumerate(item.citations, 1):
@@ -278,20 +275,21 @@ class _Builder:
         self,
         item: Item,
         service: URIRef,
-        level: str,
+        level: Level,
         mark: LevelMark,
         participant: URIRef | None,
         by_number: dict[int, list[URIRef]],
     ) -> None:
-        iri = iris.participation(service, level)
-        text = f"{LEVEL_ZH[level]}：{ROLE_ZH.get(mark.role, mark.role)}" + ("" if mark.checked else "(未勾选)")
+        iri = iris.participation(service, level.value)
+        role = role_of_mark(mark.role)
+        text = f"{level.zh}：{role.zh}" + ("" if mark.checked else "(未勾选)")
         self.triples += [
             (service, CV.hasParticipation, iri),
             (iri, RDF.type, CV.Participation),
-            (iri, DCT.identifier, Literal(f"{item.number}.{level}")),
+            (iri, DCT.identifier, Literal(f"{item.number}.{level.value}")),
             (iri, DCT.description, zh(text)),
-            (iri, CV.role, ROLES.get(mark.role, SG.implementer)),
-            (iri, SG.level, LEVELS[level]),
+            (iri, CV.role, concept(role)),
+            (iri, SG.level, concept(level)),
             (iri, SG.checked, Literal(mark.checked)),
         ]
         if participant is not None:
@@ -316,8 +314,8 @@ class _Builder:
             (iri, SG.fillCategory, category_iri),
             (iri, DCT.description, zh(text)),
         ]
-        if level in FILL_LEVELS:
-            self.add(iri, SG.level, LEVELS[FILL_LEVELS[level]])
+        if level in LEVEL_OF_FILL:
+            self.add(iri, SG.level, concept(LEVEL_OF_FILL[level]))
         for sub in subtypes:
             sub_iri = self.concept("fill-type", sub)
             self.triples += [(iri, SG.fillSubtype, sub_iri), (sub_iri, SKOS.broader, category_iri)]

@@ -21,12 +21,13 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from servicegraph.graph import iris
-from servicegraph.graph.build import LEVEL_ZH, document_iris
+from servicegraph.graph.build import document_iris
 from servicegraph.graph.iris import Minter, key, service_keys
 from servicegraph.graph.namespaces import DCTERMS as DCT
 from servicegraph.graph.namespaces import PREFIXES, RDF, SG
 from servicegraph.graph.statutes import identify, provision_label
-from servicegraph.loaders.records import LEVELS, Catalogue, Item
+from servicegraph.loaders.codes import Level
+from servicegraph.loaders.records import Catalogue, Item
 
 SIMILARITY = 0.6
 """Least content similarity (0..1) at which an unmatched old and new item are one item."""
@@ -254,11 +255,11 @@ def _similar(old: list[Item], new: list[Item], free_old: list[int], free_new: li
 
 def _levels_text(item: Item) -> str:
     parts = []
-    for level in LEVELS:
-        mark = item.levels.get(level)
+    for level in Level:
+        mark = item.levels.get(level.value)
         if mark is None:
             continue
-        text = LEVEL_ZH[level] + "：" + ("√" if mark.checked else "") + (mark.role or "")
+        text = level.zh + "：" + ("√" if mark.checked else "") + (mark.role or "")
         if mark.note:
             text += f"(备注：{mark.note})"
         if mark.same_as_item is not None:

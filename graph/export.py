@@ -17,16 +17,14 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from servicegraph.graph.iris import Minter
+from servicegraph.graph.media_types import JSON_LD, N_TRIPLES, TURTLE
 from servicegraph.graph.namespaces import DCAT, PREFIXES, PROV, RDF, RDFS, SG, VOID
 from servicegraph.graph.namespaces import DCTERMS as DCT
 from servicegraph.loaders.records import Catalogue
 
 CONTEXT_FILE = "context.jsonld"
-FORMATS = {  # file name → (rdflib format, media type)
-    "servicegraph.ttl": ("turtle", "text/turtle"),
-    "servicegraph.nt": ("nt", "application/n-triples"),
-    "servicegraph.jsonld": ("json-ld", "application/ld+json"),
-}
+FILES = {"servicegraph.ttl": TURTLE, "servicegraph.nt": N_TRIPLES, "servicegraph.jsonld": JSON_LD}
+"""The graph's files and their media types."""
 DESCRIPTION_FILE = "void.ttl"
 
 
@@ -76,7 +74,7 @@ def description(graph: Graph, catalogue: Catalogue, base: str, generated: dateti
     for cls, n in sorted(classes.items()):
         part = URIRef(f"{rev}/class/{graph.namespace_manager.normalizeUri(cls).replace(':', '-')}")
         triples += [(rev, VOID.classPartition, part), (part, VOID["class"], cls), (part, VOID.entities, Literal(n))]
-    for name, (_, media_type) in FORMATS.items():
+    for name, media_type in FILES.items():
         dist = URIRef(f"{rev}/distribution/{name}")
         triples += [
             (rev, DCAT.distribution, dist),
@@ -100,9 +98,9 @@ def write_all(
     """Write every serialisation, the context and the description into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, (fmt, _) in FORMATS.items():
+    for name, media_type in FILES.items():
         path = out_dir / name
-        text = jsonld(graph) if fmt == "json-ld" else graph.serialize(format=fmt)
+        text = jsonld(graph) if media_type == JSON_LD else graph.serialize(format=media_type)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     context = out_dir / CONTEXT_FILE

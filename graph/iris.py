@@ -8,13 +8,11 @@ from collections.abc import Iterable, Sequence
 
 from rdflib import URIRef
 
+from servicegraph.loaders.codes import HandlingMode
 from servicegraph.loaders.records import Item
 
 _NOT_KEPT = re.compile(r"[\W_]+")
 _WHITESPACE = re.compile(r"\s+")
-
-CHANNEL_SLUGS = {"马上办": "at-once", "网上办": "online", "就近办": "nearby", "一次办": "one-visit"}
-"""Handling mode → the last segment of its channel IRI."""
 
 PROVISION_STEPS = {"章": "chp", "节": "sec", "条": "art", "款": "par", "项": "pnt", "目": "sub", "点": "pt"}
 """Subdivision kind → its IRI step prefix (EUR-Lex style: art_26/par_1/pnt_2)."""
@@ -91,8 +89,8 @@ class Minter:
     def scheme(self, scheme: str) -> URIRef:
         return self._iri(f"concept/{scheme}")
 
-    def channel(self, mode: str) -> URIRef:
-        return self._iri(f"channel/{CHANNEL_SLUGS[mode]}")
+    def channel(self, mode: HandlingMode) -> URIRef:
+        return self._iri(f"channel/{mode.slug}")
 
 
 def provision(document: URIRef, path: Iterable[tuple[str, int]]) -> URIRef:

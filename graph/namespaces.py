@@ -33,6 +33,8 @@ CPSV = CachedNamespace("http://purl.org/vocab/cpsv#")
 CV = CachedNamespace("http://data.europa.eu/m8g/")
 ELI = CachedNamespace("http://data.europa.eu/eli/ontology#")
 SD = CachedNamespace("http://www.w3.org/ns/sparql-service-description#")
+SGS = CachedNamespace("https://servicegraph.example/shapes#")
+"""The shapes' namespace, and of the two annotations added to each validation result in Turtle."""
 
 DEFAULT_BASE = "https://servicegraph.example/"
 """Base of data IRIs unless `--base` or SERVICEGRAPH_BASE says otherwise."""
@@ -86,6 +88,7 @@ __all__ = [
     "RDFS",
     "SD",
     "SG",
+    "SGS",
     "SKOS",
     "VOID",
     "XSD",

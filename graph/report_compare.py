@@ -15,7 +15,8 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from servicegraph.graph.validate import SGS, Report, path_text
+from servicegraph.graph.namespaces import SGS
+from servicegraph.graph.validate import Report, path_text
 
 _REVISION = re.compile(r"revision/[0-9a-f]{12}(/lines/\d+-\d+)?")
 

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from servicegraph.loaders.numerals import to_chinese
 from servicegraph.loaders.records import Citation, Item
 
 PRC = "中华人民共和国"
@@ -394,26 +395,6 @@ def identify(items: Sequence[Item]) -> Statutes:
     return Statutes(documents)
 
 
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 26 → 二十六, 105 → 一百零五 (0 < n < 10000)."""
-    if not 0 < n < 10000:
-        raise ValueError(f"no Chinese numeral for {n}")
-    out, zero = "", False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit, n = divmod(n, value)
-        if digit:
-            if zero:
-                out += "零"
-            out += ("" if (unit == "十" and digit == 1 and not out) else _DIGITS[digit]) + unit
-            zero = False
-        elif out:
-            zero = True
-    return out
-
-
 _POLICY_STEPS = {"节": "{cn}、", "目": "({cn})", "点": "{n}."}
 
 
@@ -421,5 +402,5 @@ def provision_label(path: Sequence[tuple[str, int]]) -> str:
     """第二十六条第一款 for (("条", 26), ("款", 1)); a policy document's headings as printed:
     三、(一)1. for (("节", 3), ("目", 1), ("点", 1)) when the path has no 章 or 条."""
     if all(kind in _POLICY_STEPS for kind, _ in path):
-        return "".join(_POLICY_STEPS[kind].format(cn=chinese_numeral(n), n=n) for kind, n in path)
-    return "".join(f"第{chinese_numeral(n)}{kind}" for kind, n in path)
+        return "".join(_POLICY_STEPS[kind].format(cn=to_chinese(n), n=n) for kind, n in path)
+    return "".join(f"第{to_chinese(n)}{kind}" for kind, n in path)

@@ -14,16 +14,14 @@ from importlib import resources
 from typing import Any
 
 import pyshacl
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from servicegraph.graph.namespaces import CPSV, CV, PREFIXES, PROV, SG
+from servicegraph.graph.namespaces import CPSV, CV, PREFIXES, PROV, SG, SGS
 
 SHAPES = resources.files("servicegraph.shapes") / "servicegraph.ttl"
-SGS = Namespace("https://servicegraph.example/shapes#")
-"""Namespace of the shapes, and of the two annotations added to each result in Turtle."""
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _OWNED_BY = (CV.hasParticipation, CPSV.follows, SG.fillType)

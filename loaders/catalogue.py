@@ -17,13 +17,14 @@ from pathlib import Path
 
 from servicegraph.loaders import cells
 from servicegraph.loaders.citations import parse_citations
+from servicegraph.loaders.codes import Level
 from servicegraph.loaders.decode import decode
 from servicegraph.loaders.errors import CatalogueError
-from servicegraph.loaders.records import LEVELS, Catalogue, Item
+from servicegraph.loaders.records import Catalogue, Item
 
 COLUMNS = (
     "number", "name", "item_type", "content", "agencies", "targets", "themes",
-    "legal_basis", "handling_modes", "city", "county", "township", "village", "fill_types",
+    "legal_basis", "handling_modes", *(level.value for level in Level), "fill_types",
 )  # fmt: skip
 HEADER_LABELS = (
     "序号", "事项名称", "事项类型", "行使内容", "实施机构名称", "服务对象", "服务主题",
@@ -200,7 +201,7 @@ def _item(row: list[Cell], position: int) -> Item:
         legal_basis=cells.block(para["legal_basis"]),
         citations=parse_citations(basis.raw, basis.line),
         handling_modes=cells.handling_modes(para["handling_modes"]),
-        levels={lv: cells.level_mark(para[lv], by_column[lv].line) for lv in LEVELS},
+        levels={lv.value: cells.level_mark(para[lv.value], by_column[lv.value].line) for lv in Level},
         fill_types=cells.fill_types(para["fill_types"]),
         lines=(row[0].line, max(c.last_line for c in row)),
         cell_lines={key: cell_lines[key] for key in COLUMNS},

@@ -10,22 +10,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from servicegraph.loaders.codes import ROLE_OF_MARK, HandlingMode, Level
 from servicegraph.loaders.records import FillType, LevelMark
 
-HANDLING_MODES = ("马上办", "网上办", "就近办", "一次办")
-ROLES = ("审定", "初审", "代办")
 CHECK_MARKS = "√✓✔"
 
 _OPEN = "(（[［【〔〈<《"
 _CLOSE = ")）]］】〕〉>》"
 _LIST_SEPARATORS = "/／、"
-_MODE = re.compile(r"(马上|网上|就近|一次)办(?:理|件)?")
+_MODE = re.compile(rf"({'|'.join(mode[:-1] for mode in HandlingMode)})办(?:理|件)?")  # 网上办理: 网上办
 _MODE_SEPARATORS = re.compile(r"[/／、,，;；\s]+")
 _SUBTYPE_SEPARATORS = re.compile(r"[/／、,，;；\s]+")
 _REMARK = re.compile(r"备注\s*[:：]\s*(.*)", re.S)
 _SAME_AS = re.compile(r"同第\s*(\d+)\s*项")
 _FILL_LEVEL = re.compile(r"(市|区县|县|乡镇[(（]街道[)）]|乡镇|街道|村[(（]社区[)）]|村|社区)\s*[:：]\s*")
-_FILL_LEVEL_NAMES = {"市": "市", "区县": "区县", "县": "区县", "街道": "乡镇", "社区": "村", "村": "村"}
+_FILL_SPELLINGS = {"市": Level.city, "区县": Level.county, "县": Level.county, "乡镇": Level.township,
+                   "街道": Level.township, "村": Level.village, "社区": Level.village}  # fmt: skip
+"""A level as a 填报类型 prefix may spell it (乡镇(街道) and 村(社区) by their first word)."""
 
 
 def squash(text: str) -> str:
@@ -114,7 +115,7 @@ def level_mark(paras: Sequence[str], line: int) -> LevelMark | None:
     same_as: int | None = None
     notes: list[str] = []
     for part, bracketed in _bracket_groups(text):
-        if part in ROLES and role is None:
+        if part in ROLE_OF_MARK and role is None:
             role = part
         elif (remark := _REMARK.fullmatch(part)) is not None:
             notes.append(remark.group(1).strip())
@@ -168,11 +169,7 @@ def fill_types(paras: Sequence[str]) -> tuple[FillType, ...]:
 
 
 def _fill_level(prefix: str) -> str:
-    if prefix.startswith("乡镇"):
-        return "乡镇"
-    if prefix.startswith("村"):
-        return "村"
-    return _FILL_LEVEL_NAMES[prefix]
+    return _FILL_SPELLINGS[re.split(r"[(（]", prefix)[0]].fill
 
 
 def _fill_type(level: str | None, text: str) -> FillType:

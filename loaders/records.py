@@ -9,9 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-LEVELS = ("city", "county", "township", "village")
-"""The four level columns, in source order (市, 县, 乡镇(街道), 村(社区))."""
-
 ProvisionKind = Literal["章", "节", "条", "款", "项", "目", "点"]
 
 
@@ -52,7 +49,7 @@ class LevelMark:
     """
 
     checked: bool = True
-    role: str | None = None  # 审定 | 初审 | 代办
+    role: str | None = None  # as written: a key of codes.ROLE_OF_MARK (审定 | 初审 | 代办)
     note: str | None = None  # the text of a 备注：… remark
     same_as_item: int | None = None  # N of 同第N项
     line: int = 0
@@ -70,7 +67,7 @@ class LevelMark:
 class FillType:
     """One 填报类型 entry; `level` is None when the cell does not split by level."""
 
-    level: str | None  # None | 市 | 区县 | 乡镇
+    level: str | None  # None, or a key of codes.LEVEL_OF_FILL (市 | 区县 | 乡镇 | 村)
     category: str  # e.g. 依申请服务类
     subtypes: tuple[str, ...]  # e.g. ("办理类", "查询类")
 
@@ -92,8 +89,8 @@ class Item:
     themes: tuple[str, ...]
     legal_basis: str  # the whole 设定依据 cell, paragraphs joined with "\n"
     citations: tuple[Citation, ...]
-    handling_modes: tuple[str, ...]  # normalised: 马上办 网上办 就近办 一次办
-    levels: dict[str, LevelMark | None]  # keys: LEVELS
+    handling_modes: tuple[str, ...]  # normalised: codes.HandlingMode values (马上办 …), else as written
+    levels: dict[str, LevelMark | None]  # keys: the values of codes.Level, in its order
     fill_types: tuple[FillType, ...]
     lines: tuple[int, int]  # first and last 1-based source line of the row
     cell_lines: dict[str, int] = field(default_factory=dict)  # column key → first line
@@ -131,4 +128,4 @@ class Catalogue:
         return [item.to_json() for item in self.items]
 
 
-__all__ = ["LEVELS", "Catalogue", "Citation", "FillType", "Item", "LevelMark"]
+__all__ = ["Catalogue", "Citation", "FillType", "Item", "LevelMark"]

@@ -1,7 +1,7 @@
 """The store layer: answering queries over a snapshot, and keeping revisions.
 
 `engine` (what a query asks and answers; the engine protocol), `errors`, `formats`
-(media types and dump formats), `oxigraph` (the embedded store), `snapshots`, `workers`
+(media types and dump formats), `limits`, `oxigraph` (the embedded store), `snapshots`, `workers`
 (the killable query worker pool), `cache` (results per generation), `revisions` (the
 revision store of a data directory). A remote engine plugs in beside `workers`.
 """

@@ -1,26 +1,37 @@
 """Media types and RDF formats: what results and dumps the store reads and writes.
 
 One home for the tables: the endpoint negotiates over these keys, the embedded store
-serialises with their values, and `servicegraph serve` reads dumps by suffix.
+serialises with their values, and `servicegraph serve` reads dumps by suffix. The media
+types of graphs are the graph layer's (servicegraph.graph.media_types).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from servicegraph.graph.media_types import JSON_LD, N_TRIPLES, RDF_XML, TURTLE
+
+SPARQL_JSON = "application/sparql-results+json"
+SPARQL_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    SPARQL_JSON: ox.QueryResultsFormat.JSON,
+    SPARQL_XML: ox.QueryResultsFormat.XML,
+    CSV: ox.QueryResultsFormat.CSV,
+    TSV: ox.QueryResultsFormat.TSV,
 }
 """Media types a SELECT or ASK result can be serialised to."""
 
+RESULTS_TYPES = tuple(RESULTS_FORMATS)
+"""What SELECT and ASK answer with, in the server's order of preference."""
+
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    TURTLE: ox.RdfFormat.TURTLE,
+    N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    JSON_LD: ox.RdfFormat.JSON_LD,
+    RDF_XML: ox.RdfFormat.RDF_XML,
 }
 """Media types a CONSTRUCT or DESCRIBE result can be serialised to."""
 

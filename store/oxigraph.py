@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from servicegraph.store import limits
 from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot
 from servicegraph.store.errors import QueryError, QuerySyntaxError, ResultTooLarge
 from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
@@ -56,13 +57,17 @@ class OxigraphStore:
     takes 1.2 ms on the seed alone, 1.5 ms with its revision graph, 5 ms with three more).
     """
 
-    def __init__(self, store: ox.Store, max_result_bytes: int, default_graph: ox.Store | None = None) -> None:
+    def __init__(
+        self, store: ox.Store, max_result_bytes: int = limits.MAX_RESULT_BYTES, default_graph: ox.Store | None = None
+    ) -> None:
         self._store = store
         self._default_graph = default_graph
         self._max_result_bytes = max_result_bytes
 
     @classmethod
-    def open_snapshot(cls, snapshot: Snapshot, max_result_bytes: int, in_memory: bool = False) -> OxigraphStore:
+    def open_snapshot(
+        cls, snapshot: Snapshot, max_result_bytes: int = limits.MAX_RESULT_BYTES, in_memory: bool = False
+    ) -> OxigraphStore:
         """Open `snapshot` read-only, or copy it into memory (several times faster to query)."""
         on_disk = ox.Store.read_only(str(snapshot.path))
         if not in_memory:

@@ -91,7 +91,7 @@ def generations(seed_graph) -> dict[int, OxigraphStore]:
         stores[1].add(quad)
         if s != item2:
             stores[2].add(quad)
-    return {g: OxigraphStore(store, 1 << 24) for g, store in stores.items()}
+    return {g: OxigraphStore(store) for g, store in stores.items()}
 
 
 def scripted(stores: dict[int, OxigraphStore], script: list[int]) -> tuple[ScriptedEngine, TestClient]:
@@ -134,7 +134,7 @@ def test_a_revision_store_reads_the_default_graph_not_a_named_one(tmp_path: Path
     store.add(seed_path.read_bytes(), "seed.txt")
     snapshot = store.current_snapshot()
     assert snapshot.statistics.graphs  # the revision graph and the metadata are named graphs
-    engine = ScriptedEngine({1: OxigraphStore.open_snapshot(snapshot, 1 << 24, in_memory=True)}, [1] * 6)
+    engine = ScriptedEngine({1: OxigraphStore.open_snapshot(snapshot, in_memory=True)}, [1] * 6)
     app = create_app(engine, revisions=store)
     with TestClient(app) as client:
         assert client.get("/api/provisions/shared", params={"rollup": True}).status_code == 200

@@ -26,6 +26,7 @@ from servicegraph.graph.namespaces import (
 )
 from servicegraph.graph.statutes import identify
 from servicegraph.loaders.catalogue import parse_catalogue, read_catalogue
+from servicegraph.loaders.codes import HandlingMode
 from servicegraph.loaders.records import Catalogue, Citation, Item
 
 
@@ -63,7 +64,7 @@ def test_minted_iris_follow_the_model() -> None:
     assert m.revision == URIRef("https://data.example/dj/revision/0123456789ab")
     assert m.lines(46, 59) == URIRef("https://data.example/dj/revision/0123456789ab/lines/46-59")
     assert m.agency("县人民医院") == URIRef("https://data.example/dj/agency/县人民医院")
-    assert m.channel("一次办") == URIRef("https://data.example/dj/channel/one-visit")
+    assert m.channel(HandlingMode.one_visit) == URIRef("https://data.example/dj/channel/one-visit")
     assert m.concept("theme", "社会保障(社会保险)") == URIRef("https://data.example/dj/concept/theme/社会保障-社会保险")
     doc = m.document("中华人民共和国电力法")
     assert provision(doc, (("条", 30), ("款", 2), ("项", 2))) == URIRef(

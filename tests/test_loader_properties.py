@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicegraph.loaders.catalogue import parse_catalogue
-from servicegraph.loaders.cells import HANDLING_MODES
+from servicegraph.loaders.codes import HandlingMode, Level
 from servicegraph.loaders.errors import CatalogueError
-from servicegraph.loaders.records import LEVELS, Catalogue, LevelMark
+from servicegraph.loaders.records import Catalogue, LevelMark
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
@@ -83,7 +83,7 @@ LEVEL_CELLS = {
     "√(同第3项)": LevelMark(same_as_item=3),
     "(审定)": LevelMark(checked=False, role="审定"),
 }
-MODES = HANDLING_MODES
+MODES = tuple(HandlingMode)
 
 
 @st.composite
@@ -93,7 +93,7 @@ def rows(draw):
         "agencies": tuple(draw(st.lists(NAME, min_size=1, max_size=3))),
         "targets": tuple(draw(st.lists(NAME, min_size=1, max_size=2))),
         "modes": tuple(draw(st.lists(st.sampled_from(MODES), min_size=1, max_size=4, unique=True))),
-        "levels": [draw(st.sampled_from(sorted(LEVEL_CELLS))) for _ in LEVELS],
+        "levels": [draw(st.sampled_from(sorted(LEVEL_CELLS))) for _ in Level],
         "separator": draw(st.sampled_from(["/", "、", " / ", "/\n\n"])),
         "lost": draw(st.booleans()),
     }
@@ -121,7 +121,7 @@ def test_generated_catalogue_parses_back(generated):
         assert (item.name, item.agencies, item.targets) == (row["name"], row["agencies"], row["targets"])
         assert item.handling_modes == row["modes"]
         expected = [LEVEL_CELLS[cell] for cell in row["levels"]]
-        got = [item.levels[level] for level in LEVELS]
+        got = [item.levels[level.value] for level in Level]
         assert [m and replace(m, line=0) for m in got] == expected
         assert previous_last < item.lines[0] <= item.lines[1]
         previous_last = item.lines[1]

@@ -29,7 +29,7 @@ class Sync:
     """The named queries on an in-process `OxigraphStore`, called synchronously."""
 
     def __init__(self, store: ox.Store, graphs: tuple[str, ...] | None) -> None:
-        embedded = OxigraphStore(store, max_result_bytes=1 << 20)
+        embedded = OxigraphStore(store)
 
         async def execute(request: QueryRequest) -> QueryResult:
             return embedded.execute(request)

@@ -17,11 +17,13 @@ from pathlib import Path
 import httpx
 import seed_variants as v
 from http_server import running
+from waiting import wait_until
 
 from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.loaders.catalogue import parse_catalogue
+from servicegraph.store import limits
 from servicegraph.store.cache import cached
 from servicegraph.store.revisions import RevisionStore
 from servicegraph.store.workers import WorkerPool
@@ -30,6 +32,7 @@ TOKEN = "concurrency-token"
 REMOVED = (5, 20, 40, 60)  # revision k drops the first k of these
 MAX_REQUESTS = 3000
 DEADLINE = 300.0  # seconds
+READS_PER_REVISION = 4  # answers each reader gets from a revision before the next is published
 SPARQL_JSON = {"Accept": "application/sparql-results+json"}
 TITLES = """PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX cpsv: <http://purl.org/vocab/cpsv#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -111,6 +114,11 @@ class _Failed(Exception):
     pass
 
 
+def all_read(readers: list[Reader], k: int) -> bool:
+    """Whether every reader has READS_PER_REVISION answers from revision `k` (or a failure)."""
+    return all(r.failures or r.seen.count(k) >= READS_PER_REVISION for r in readers)
+
+
 def test_readers_see_one_whole_revision_while_revisions_are_published(
     tmp_path: Path, seed_path: Path, seed_catalogue
 ) -> None:
@@ -123,7 +131,7 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
     store = RevisionStore(tmp_path / "data")
     store.add(seed_path.read_bytes(), "seed.txt")
     pool = WorkerPool(store.current_snapshot(), size=2)
-    app = create_app(cached(pool, 16 * 1024 * 1024), Settings(upload_token=TOKEN, timeout=1.0), store)
+    app = create_app(cached(pool, limits.CACHE_BYTES), Settings(upload_token=TOKEN, timeout=1.0), store)
 
     with running(app) as url:
         stop = threading.Event()
@@ -134,7 +142,7 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
         try:
             with httpx.Client(base_url=url, timeout=120) as client:
                 for k, data in enumerate(uploads, 1):
-                    time.sleep(1.0)  # let the readers query each revision for a while
+                    wait_until(lambda k=k: all_read(readers, k - 1), f"every reader to read revision {k - 1} a while")
                     answer = client.post(
                         "/api/revisions",
                         params={"name": f"rev{k}.txt"},
@@ -143,9 +151,7 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
                     )
                     assert answer.status_code == 201, answer.text
                     assert answer.json()["revision"]["iri"] == iris[k]
-            waited = time.monotonic() + 60  # until each reader has answers from the last revision
-            while any(not r.seen or r.seen[-1] != len(uploads) for r in readers) and time.monotonic() < waited:
-                time.sleep(0.1)
+            wait_until(lambda: all_read(readers, len(uploads)), "every reader to read the last revision a while")
         finally:
             stop.set()
             for t in threads:

@@ -15,14 +15,10 @@ from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from servicegraph.api.app import create_app
-from servicegraph.api.negotiation import (
-    GRAPH_TYPES,
-    RESULTS_TYPES,
-    UnknownFormat,
-    choose,
-)
+from servicegraph.api.negotiation import UnknownFormat, choose
 from servicegraph.api.query_guard import QueryRefused, check_query
-from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
+from servicegraph.graph.media_types import GRAPH_TYPES
+from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS, RESULTS_TYPES
 from servicegraph.store.snapshots import snapshot_from_dump
 from servicegraph.store.workers import WorkerPool
 

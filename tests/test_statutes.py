@@ -7,7 +7,6 @@ import json
 import pytest
 
 from servicegraph.graph.statutes import (
-    chinese_numeral,
     clean_title,
     document_type,
     identify,
@@ -198,23 +197,6 @@ def test_clean_title_balances_brackets_and_unifies_inner_titles() -> None:
         clean_title("国务院办公厅印<发关于支持戏曲传承发展若干政策>的通知")
         == "国务院办公厅印〈发关于支持戏曲传承发展若干政策〉的通知"
     )
-
-
-@pytest.mark.parametrize(
-    ("n", "text"),
-    [
-        (1, "一"),
-        (10, "十"),
-        (11, "十一"),
-        (20, "二十"),
-        (26, "二十六"),
-        (105, "一百零五"),
-        (110, "一百一十"),
-        (1001, "一千零一"),
-    ],
-)
-def test_chinese_numerals(n: int, text: str) -> None:
-    assert chinese_numeral(n) == text
 
 
 def test_provision_label() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from waiting import until
 
 from servicegraph.store.engine import QueryRequest
 from servicegraph.store.errors import DumpError, QuerySyntaxError, ResultTooLarge
@@ -39,13 +40,13 @@ def test_a_revision_graph_is_its_named_graph_and_the_default_graph(tmp_path: Pat
     assert snapshot.statistics.graphs == ((str(REVISION), 2),)
     assert snapshot.statistics.default_graph_triples == 2
     assert snapshot.statistics.triples == 2  # distinct triples over all graphs
-    store = OxigraphStore.open_snapshot(snapshot, 1 << 20)
+    store = OxigraphStore.open_snapshot(snapshot)
     assert len(rows(store, "SELECT * { ?s ?p ?o }")) == 2
     assert len(rows(store, f"SELECT * {{ GRAPH <{REVISION}> {{ ?s ?p ?o }} }}")) == 2
 
 
 def test_bindings_are_terms_not_query_text(tmp_path: Path, revision_graph: Graph) -> None:
-    store = OxigraphStore.open_snapshot(snapshot_from_graph(tmp_path / "s", 1, revision_graph), 1 << 20)
+    store = OxigraphStore.open_snapshot(snapshot_from_graph(tmp_path / "s", 1, revision_graph))
     query = "SELECT ?s ?title { ?s <http://example.org/title> ?title }"
     found = rows(store, query, bindings={"title": Literal('quote " } DROP ALL', lang="en")})
     assert found == [{"s": str(EX.s2), "title": 'quote " } DROP ALL'}]
@@ -58,7 +59,7 @@ def test_dataset_parameters_replace_from(tmp_path: Path) -> None:
     dataset = Dataset()
     dataset.graph(EX.g1).add((EX.a, EX.p, EX.b))
     dataset.graph(EX.g2).add((EX.c, EX.p, EX.d))
-    store = OxigraphStore.open_snapshot(snapshot_from_graph(tmp_path / "s", 1, dataset), 1 << 20)
+    store = OxigraphStore.open_snapshot(snapshot_from_graph(tmp_path / "s", 1, dataset))
     query = f"SELECT ?s FROM <{EX.g1}> {{ ?s ?p ?o }}"
     assert rows(store, query) == [{"s": str(EX.a)}]
     assert rows(store, query, default_graphs=(str(EX.g2),)) == [{"s": str(EX.c)}]
@@ -75,7 +76,7 @@ def test_named_graphs_answer_alike_in_memory_with_a_default_graph_copy(tmp_path:
     dataset.add((EX.d, EX.p, EX.e))  # the default graph
     dataset.graph(EX.g1).add((EX.a, EX.p, EX.b))
     snapshot = snapshot_from_graph(tmp_path / "s", 1, dataset)
-    store = OxigraphStore.open_snapshot(snapshot, 1 << 20, in_memory=in_memory)
+    store = OxigraphStore.open_snapshot(snapshot, in_memory=in_memory)
     assert rows(store, "SELECT ?s { ?s ?p ?o }") == [{"s": str(EX.d)}]
     assert rows(store, "SELECT ?s { graph ?g { ?s ?p ?o } }") == [{"s": str(EX.a)}]
     assert rows(store, 'SELECT ?s { ?s ?p ?o FILTER(?o != "graph") }') == [{"s": str(EX.d)}]  # the full store
@@ -87,7 +88,7 @@ def test_named_graphs_answer_alike_in_memory_with_a_default_graph_copy(tmp_path:
 def test_errors_and_the_size_limit(tmp_path: Path, revision_graph: Graph) -> None:
     snapshot = snapshot_from_graph(tmp_path / "s", 1, revision_graph)
     with pytest.raises(QuerySyntaxError, match="1:"):
-        rows(OxigraphStore.open_snapshot(snapshot, 1 << 20), "SELECT * { ?s }")
+        rows(OxigraphStore.open_snapshot(snapshot), "SELECT * { ?s }")
     small = OxigraphStore.open_snapshot(snapshot, 100)
     with pytest.raises(ResultTooLarge, match="100 bytes"):
         small.execute(QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle"))
@@ -99,7 +100,7 @@ def test_a_dump_keeps_named_graphs_and_a_graphs_only_dump_gets_their_union_as_de
     dump.write_text("<http://x/g> { <http://x/a> <http://x/p> <http://x/b> . }\n", encoding="utf-8")
     snapshot = snapshot_from_dump(tmp_path / "s", 1, dump)
     assert snapshot.statistics.graphs == (("http://x/g", 1),)
-    store = OxigraphStore.open_snapshot(snapshot, 1 << 20)
+    store = OxigraphStore.open_snapshot(snapshot)
     assert rows(store, "SELECT ?s { ?s ?p ?o }") == [{"s": "http://x/a"}]
 
 
@@ -126,7 +127,7 @@ def test_publish_swaps_generations_for_new_queries(tmp_path: Path) -> None:
     second = snapshot_from_graph(tmp_path / "g2", 2, graph("second"))
     request = QueryRequest("SELECT ?t { ?s <http://example.org/title> ?t }", JSON)
 
-    async def scenario() -> tuple[list[bytes], list[bool]]:
+    async def scenario() -> list[bytes]:
         pool = WorkerPool(first, size=2, timeout=20)
         await pool.start()
         try:
@@ -134,12 +135,12 @@ def test_publish_swaps_generations_for_new_queries(tmp_path: Path) -> None:
             old = [w.process for w in list(pool._workers)]
             await pool.publish(second)
             after = await asyncio.gather(*(pool.execute(request) for _ in range(4)))
-            await asyncio.sleep(0.5)
-            return [before.body, *(r.body for r in after)], [p.is_alive() for p in old]
+            # idle workers on the old generation are retired: their processes end
+            await until(lambda: not any(p.is_alive() for p in old), "the old generation's workers to end")
+            return [before.body, *(r.body for r in after)]
         finally:
             await pool.close()
 
-    bodies, old_alive = asyncio.run(scenario())
+    bodies = asyncio.run(scenario())
     assert b"first" in bodies[0]
     assert all(b"second" in body for body in bodies[1:])
-    assert old_alive == [False, False]  # idle workers on the old generation were retired

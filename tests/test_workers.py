@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 from rdflib import Graph, Literal, Namespace
+from waiting import computing, until
 
 from servicegraph.store.engine import QueryRequest
 from servicegraph.store.errors import EngineUnavailable
@@ -29,7 +30,7 @@ def snapshot(tmp_path_factory):
 
 
 def expected(snapshot, request: QueryRequest) -> bytes:
-    return OxigraphStore.open_snapshot(snapshot, 1 << 30).execute(request).body
+    return OxigraphStore.open_snapshot(snapshot).execute(request).body
 
 
 def test_large_and_concurrent_answers_arrive_whole(snapshot) -> None:
@@ -56,7 +57,7 @@ def test_a_worker_killed_mid_query_is_reported_and_replaced(snapshot) -> None:
         try:
             (worker,) = pool._workers
             running = asyncio.ensure_future(pool.execute(QueryRequest(SLOW, JSON)))
-            await asyncio.sleep(0.5)
+            await until(lambda: computing(worker.process.pid), "the worker to take the query")
             worker.process.kill()
             with pytest.raises(EngineUnavailable) as failure:
                 await running

@@ -8,12 +8,13 @@ import sys
 import unicodedata
 
 from servicegraph.loaders.catalogue import read_catalogue
-from servicegraph.loaders.records import LEVELS, Catalogue, Item, LevelMark
+from servicegraph.loaders.codes import Level
+from servicegraph.loaders.records import Catalogue, Item, LevelMark
 
 HELP = "parse a catalogue file and print its items (JSON array or a table)"
 
 _NAME_WIDTH = 36
-_LEVEL_HEAD = "市  县  乡  村 "  # one three-column slot per level
+_LEVEL_HEAD = "  ".join(level.zh[0] for level in Level) + " "  # one three-column slot per level: 市  县  乡  村
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +51,7 @@ def _table(catalogue: Catalogue) -> str:
 def _row(item: Item) -> str:
     number = f"{item.number}{'*' if item.number_inferred else ' '}"
     lines = f"{item.lines[0]}-{item.lines[1]}"
-    levels = " ".join(_level(item.levels[level]) for level in LEVELS)
+    levels = " ".join(_level(item.levels[level.value]) for level in Level)
     return (
         f"{number:>4}  {lines:<11}  {_pad(item.name, _NAME_WIDTH)}  {levels}  "
         f"{len(item.citations):>5}  {'、'.join(item.handling_modes)}"

@@ -1,0 +1,17 @@
+"""The engine's errors as HTTP answers: one mapping for /sparql and the /api/ routes."""
+
+from __future__ import annotations
+
+from servicegraph.api.query_guard import QueryRefused
+from servicegraph.store.errors import EngineUnavailable, QueryError, QuerySyntaxError, QueryTimeout, ResultTooLarge
+
+
+def refusal(exc: QueryError, client_query: bool) -> QueryRefused:
+    """503 for a query stopped by a limit or no free worker; 400 for a syntax error in a
+    client's query (`client_query`); 500 for any other failure, a shipped query that does
+    not parse included."""
+    if isinstance(exc, QueryTimeout | ResultTooLarge | EngineUnavailable):
+        return QueryRefused(503, f"query stopped: {exc}")
+    if client_query and isinstance(exc, QuerySyntaxError):
+        return QueryRefused(400, str(exc))
+    return QueryRefused(500, f"query failed: {exc}")
