@@ -352,6 +352,8 @@ class _Builder:
         ]
         if c.doc_number:
             self.add(iri, SG.docNumberAsWritten, Literal(c.doc_number))
+        if c.issuer:
+            self.add(iri, SG.issuerAsWritten, zh(c.issuer))
         if c.provision_text:
             self.add(iri, SG.provisionText, zh(c.provision_text))
         if c.quote:

@@ -11,6 +11,9 @@ are merged into one document by three rules, each recorded as a `Merge` with its
 2. Same issuing number once normalised (`parse_issuing_number`: any of 〔〕 ﹝﹞ [] ［］
    【】 for the year, spaces, a missing 号, a trailing 文件 and a leading 中华人民共和国
    ignored). Only numbers that name an issuer count: "2016第7号" alone identifies nothing.
+   A number without a year (主席令第5号) is reused by every term that restarts the
+   numbering: it merges only titles one of which contains the other (国务院信访条例 /
+   信访条例), never two different titles.
 3. An issuing number typo: same year and serial, issuer codes of equal length differing
    in one character (渝办法 / 渝办发), and one normalised title contains the other.
 
@@ -314,14 +317,20 @@ def _edges(spellings: Sequence[Spelling]) -> list[tuple[int, int, str]]:
         j = first_by_key.setdefault(k, i)
         if j != i:
             edges.append((i, j, _same_title_reason(spellings[i], spellings[j])))
-    first_by_number: dict[tuple[str, int | None, int], int] = {}
+    by_number: dict[tuple[str, int | None, int], list[int]] = defaultdict(list)
     by_year_serial: dict[tuple[int | None, int], list[int]] = defaultdict(list)
     for i, n in enumerate(numbers):
         if n is None or n.issuer is None:
             continue
-        j = first_by_number.setdefault((n.issuer, n.year, n.serial), i)
-        if j != i:
-            edges.append((i, j, f"same issuing number {n.text}"))
+        same = by_number[(n.issuer, n.year, n.serial)]
+        same.append(i)
+        if n.year is None:
+            j = next((j for j in same[:-1] if keys[i] in keys[j] or keys[j] in keys[i]), None)
+            if j is not None:
+                edges.append((i, j, f"same issuing number {n.text} (it has no year) and one title contains the other"))
+            continue
+        if len(same) > 1:
+            edges.append((i, same[0], f"same issuing number {n.text}"))
             continue
         for j in by_year_serial[(n.year, n.serial)]:
             m = numbers[j]

@@ -170,7 +170,7 @@ def test_cli_diff_text_json_and_errors(seed_path: Path, seed_catalogue, tmp_path
     half.write_bytes(v.cut_in_half(seed_path))
     assert main(["diff", str(seed_path), str(half)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {half}:") and "truncated row" in err
+    assert err.startswith(f"error: {half}:") and "文件在第" in err and "the file ends at line" in err
 
 
 @pytest.mark.parametrize("spec", ["nothere.txt", "0123456789ab"])
