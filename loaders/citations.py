@@ -84,9 +84,8 @@ _ISSUE_VERB = r"(?:联合)?(?:印发|转发|下发|发布|颁布)"
 _NOTICE_PREFIX = re.compile(rf"(?P<issuers>.*?)(?:{_SP}*文件)?{_SP}*(?P<about>关于{_ISSUE_VERB})")  # X[文件]关于印发
 _NOTICE_TAIL = re.compile(rf"{_SP}*的通知")  # 关于印发《Y》的通知
 _ISSUERS_AND_VERB = re.compile(rf"(?P<issuers>.+?){_SP}*{_ISSUE_VERB}")  # 农业部、国家体育总局联合印发
-_ITEM_MARK = re.compile(rf"[(（](?P<n>{_CN})[)）]")  # (四): an enumerated item of an article
+_ITEM_MARK = re.compile(rf"(?<![条款])[(（](?P<n>{_CN})[)）]")  # (四), not 第二条(五): an item of an article
 _ITEM_LEAD_END = ("：", ":", "……")
-_ITEM_PLACE = re.compile(r"(?:^|[\n：:。；;]|……)[ \t\u3000\xa0]*$")  # where an item's marker stands
 _SECTION_BELOW = re.compile(
     rf"{_SP}*[：:。]?{_SP}*\n\s*(?=(?:{_CN}、|[(（]{_CN}[)）])[^，,。；;：:《》\n]{{1,20}}[。：:])"
 )  # ⏎(一)机构条件。: a section label and its heading open the next paragraph
@@ -525,13 +524,13 @@ def _policy_further(text: str, i: int, path: Path, deepest: int) -> list[_Locato
 def _quoted_item(text: str, lo: int, hi: int) -> re.Match[str] | None:
     """The one enumerated item text[lo:hi] quotes right after its lead-in (…履行下列职责：(四)…);
     None when it quotes none, or several (the whole list: the article is cited)."""
-    marks = [m for m in _ITEM_MARK.finditer(text, lo, hi) if _ITEM_PLACE.search(text, lo, m.start())]
+    marks = list(_ITEM_MARK.finditer(text, lo, hi))
     if len(marks) != 1 or not _number(marks[0].group("n")):
         return None
     lead = text[lo : marks[0].start()].strip(" \t\u3000\xa0\n")
     if "\n" in lead:  # the lead-in is a later paragraph, whose number the text does not name
         return None
-    return marks[0] if lead.endswith(_ITEM_LEAD_END) or not lead else None
+    return marks[0] if lead.endswith(_ITEM_LEAD_END) and lead.strip("：:…") else None
 
 
 def _clean_quote(quote: str) -> str:
