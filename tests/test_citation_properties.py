@@ -148,7 +148,7 @@ def test_a_provision_is_never_deeper_than_its_text_names(
 ) -> None:
     """An article (or paragraph) is cited down to its item only when the quote gives its
     lead-in, a colon, then that one item's marker; the text names each step either way."""
-    path = tuple(zip(("条", "款"), numbers))
+    path = tuple(zip(("条", "款"), numbers, strict=False))
     written = "".join(f"第{to_chinese(n)}{k}" for k, n in path)
     first_paragraph = "本条规定的机构。\n\n" if later_paragraph else ""
     marks = [f"({to_chinese(n)})" for _, n, _ in items]
