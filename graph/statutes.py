@@ -325,9 +325,10 @@ def _edges(spellings: Sequence[Spelling]) -> list[tuple[int, int, str]]:
         same = by_number[(n.issuer, n.year, n.serial)]
         same.append(i)
         if n.year is None:
-            j = next((j for j in same[:-1] if keys[i] in keys[j] or keys[j] in keys[i]), None)
-            if j is not None:
-                edges.append((i, j, f"same issuing number {n.text} (it has no year) and one title contains the other"))
+            contains = next((j for j in same[:-1] if keys[i] in keys[j] or keys[j] in keys[i]), None)
+            if contains is not None:
+                why = f"same issuing number {n.text} (it has no year) and one title contains the other"
+                edges.append((i, contains, why))
             continue
         if len(same) > 1:
             edges.append((i, same[0], f"same issuing number {n.text}"))

@@ -164,7 +164,7 @@ def _result(data: Graph, shapes: Graph, report: Graph, node: Node) -> Result:
         path=None if path is None else path_text(report, path),
         value=value,
         value_item=value_item,
-        value_line=None if value_item is None else _line(data, value, value, path),
+        value_line=None if value is None or value_item is None else _line(data, value, value, path),
         message_zh=zh,
         message_en=en,
     )
@@ -210,7 +210,7 @@ def _line(data: Graph, focus: Node, service: Node | None, path: Node | None) -> 
     for a fill-in type entry, the fill-in type) is read from; else the first line of the
     focus node's row, else of its item's row."""
     if service is not None and data.value(focus, SG.line) is None:
-        column = CELL_OF_PREDICATE.get(path if focus == service else SG.fillType)  # type: ignore[arg-type]
+        column = CELL_OF_PREDICATE.get(path if focus == service else SG.fillType)
         if focus == service or (service, SG.fillType, focus) in data:
             line = _cell_line(data, service, column)
             if line is not None:

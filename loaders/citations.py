@@ -460,12 +460,12 @@ def _citations_of(
             line_pos = header.start if not out else loc.text_start
             provision, printed = loc.path, text[loc.text_start : loc.text_end].strip(" \t\u3000\xa0")
             if item and loc.style == "statute" and provision[-1][0] in ("条", "款"):
-                provision, printed = (*provision, ("项", _number(item.group("n")))), printed + item.group()
+                provision, printed = (*provision, ("项", item[0])), printed + item[1]
             out.append(
                 Citation(
                     title=header.title,
                     doc_number=header.doc_number,
-                    provision=provision,  # type: ignore[arg-type]
+                    provision=provision,
                     provision_text=printed,
                     quote=quote,
                     line=first_line + text.count("\n", 0, line_pos),
@@ -521,16 +521,18 @@ def _policy_further(text: str, i: int, path: Path, deepest: int) -> list[_Locato
     return [loc] if loc else []
 
 
-def _quoted_item(text: str, lo: int, hi: int) -> re.Match[str] | None:
-    """The one enumerated item text[lo:hi] quotes right after its lead-in (…履行下列职责：(四)…);
-    None when it quotes none, or several (the whole list: the article is cited)."""
+def _quoted_item(text: str, lo: int, hi: int) -> tuple[int, str] | None:
+    """(number, marker) of the one enumerated item text[lo:hi] quotes right after its
+    lead-in (…履行下列职责：(四)…); None when it quotes none, or several (the whole list:
+    the article is cited)."""
     marks = list(_ITEM_MARK.finditer(text, lo, hi))
-    if len(marks) != 1 or not _number(marks[0].group("n")):
+    n = _number(marks[0].group("n")) if len(marks) == 1 else None
+    if n is None:
         return None
     lead = text[lo : marks[0].start()].strip(" \t\u3000\xa0\n")
     if "\n" in lead:  # the lead-in is a later paragraph, whose number the text does not name
         return None
-    return marks[0] if lead.endswith(_ITEM_LEAD_END) and lead.strip("：:…") else None
+    return (n, marks[0].group()) if lead.endswith(_ITEM_LEAD_END) and lead.strip("：:…") else None
 
 
 def _clean_quote(quote: str) -> str:
