@@ -22,6 +22,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from servicegraph.graph import iris
 from servicegraph.graph.build import CELL_OF_PREDICATE
 from servicegraph.graph.namespaces import CPSV, CV, PREFIXES, PROV, SG
 
@@ -232,13 +233,10 @@ def _line(data: Graph, focus: Node, service: Node | None, path: Node | None) -> 
 def _cell_line(data: Graph, service: Node, column: str | None) -> int | None:
     """The line of the cell `column` of the service's source row."""
     row = data.value(service, PROV.wasDerivedFrom)
-    if column is None or row is None:
+    if column is None or not isinstance(row, URIRef):
         return None
-    for cell in data.objects(row, SG.cell):
-        if data.value(cell, SG.column) == Literal(column):
-            line = data.value(cell, SG.line)
-            return line.toPython() if isinstance(line, Literal) else None
-    return None
+    line = data.value(iris.cell(row, column), SG.line)
+    return line.toPython() if isinstance(line, Literal) else None
 
 
 def _messages(shapes: Graph, constraint: Node, shape: Node, value: Node | None) -> tuple[str, str]:
