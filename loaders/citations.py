@@ -83,7 +83,9 @@ _TITLE_MAX = 300  # characters a title (with its issuing number) may span
 _ISSUE_VERB = r"(?:联合)?(?:印发|转发|下发|发布|颁布)"
 _NOTICE_PREFIX = re.compile(rf"(?P<issuers>.*?)(?:{_SP}*文件)?{_SP}*(?P<about>关于{_ISSUE_VERB})")  # X[文件]关于印发
 _NOTICE_TAIL = re.compile(rf"{_SP}*的通知")  # 关于印发《Y》的通知
-_ISSUERS_AND_VERB = re.compile(rf"(?P<issuers>.+?){_SP}*{_ISSUE_VERB}")  # 农业部、国家体育总局联合印发
+_ISSUED_INSIDE = re.compile(
+    rf"(?P<issuers>[^《》]+?){_SP}*{_ISSUE_VERB}{_SP}*《(?P<title>[^《》]+)》?"
+)  # 农业部、国家体育总局联合印发《关于…》: the inner title, its issuers and a verb before it
 _ITEM_MARK = re.compile(rf"(?<![条款])[(（](?P<n>{_CN})[)）]")  # (四), not 第二条(五): an item of an article
 _ITEM_LEAD_END = ("：", ":", "……")
 _SECTION_BELOW = re.compile(
@@ -235,11 +237,9 @@ def _named(text: str, prefix: str, bracketed: str, after: int) -> tuple[str, str
         tail = _NOTICE_TAIL.match(text, after)
         title = notice.group("issuers") + notice.group("about") + bracketed
         return (title + "的通知", None, tail.end()) if tail else (title, None, after)
-    inner = bracketed.rfind("《")
-    if inner > 0 and "》" not in bracketed[inner:] and "关于" not in bracketed[:inner]:
-        issuers = _ISSUERS_AND_VERB.fullmatch(bracketed[:inner].strip(" \t\u3000\xa0"))
-        if issuers:  # 《A、B联合印发《Y》(…号): Y, issued by A、B
-            return bracketed[inner + 1 :].strip(" \t\u3000\xa0"), issuers.group("issuers"), after
+    inside = _ISSUED_INSIDE.fullmatch(bracketed)
+    if inside and "关于" not in inside.group("issuers"):  # 《A、B联合印发《Y》[》]: Y, issued by A、B
+        return inside.group("title").strip(" \t\u3000\xa0"), inside.group("issuers"), after
     issuer = prefix if prefix and bracketed.startswith("关于") else None  # 中国计生协《关于…》
     return bracketed, issuer, after
 

@@ -160,6 +160,7 @@ def test_seed_inner_title_is_the_document(seed_catalogue) -> None:
             "文化和旅游部、财政部",
         ),
         ("《国家体育总局发布《全民健身指南》第三条：每周锻炼三次。", "全民健身指南", "国家体育总局"),
+        ("《国家体育总局发布《全民健身指南》》第三条：每周锻炼三次。", "全民健身指南", "国家体育总局"),  # closed
     ],
 )
 def test_other_county_inner_title(basis: str, title: str, issuer: str) -> None:
