@@ -217,6 +217,7 @@ class Document:
     spellings: list[Spelling]
     merges: list[Merge]
     identity: str  # see document_identity
+    kept_apart: list[str] = field(default_factory=list)  # why a document sharing a number is another one
 
     @property
     def alt_labels(self) -> list[str]:
@@ -248,6 +249,7 @@ class Document:
                 }
                 for m in self.merges
             ],
+            "kept_apart": self.kept_apart,
         }
 
 
@@ -401,7 +403,27 @@ def identify(items: Sequence[Item]) -> Statutes:
         number = _canonical_number(group, issuer_use)
         merges = [Merge(local[i], local[j], why) for i, j, why in edges if uf.find(i) == root]
         documents.append(Document(title, number, document_type(title), group, merges, document_identity(group, number)))
+    _note_kept_apart(documents)
     return Statutes(documents)
+
+
+def _note_kept_apart(documents: Sequence[Document]) -> None:
+    """On each document, the others that share an undated issuing number with it (rule 2)."""
+    sharing: dict[tuple[str, int], list[Document]] = defaultdict(list)
+    for doc in documents:
+        numbers = {parse_issuing_number(s.doc_number) for s in doc.spellings if s.doc_number}
+        for n in numbers:
+            if n is not None and n.issuer and n.year is None:
+                sharing[(n.issuer, n.serial)].append(doc)
+    for docs in sharing.values():
+        for doc in docs:
+            for other in docs:
+                if other is not doc:
+                    number = next(n for n in (parse_issuing_number(s.doc_number or "") for s in other.spellings) if n)
+                    doc.kept_apart.append(
+                        f"not merged with 《{other.title}》: both cite {number.text}, a number without a year"
+                        " (reused when the numbering restarts), and neither title contains the other"
+                    )
 
 
 _DIGITS = "零一二三四五六七八九"

@@ -273,6 +273,10 @@ def test_an_undated_number_alone_does_not_merge_different_titles() -> None:
     assert set(documents) == {"中华人民共和国公共图书馆法", "中华人民共和国村民委员会组织法", "国务院宗教事务条例"}
     [merge] = documents["国务院宗教事务条例"].merges
     assert merge.reason == "same issuing number 国务院令第426号 (it has no year) and one title contains the other"
+    assert documents["中华人民共和国村民委员会组织法"].kept_apart == [
+        "not merged with 《中华人民共和国公共图书馆法》: both cite 主席令第5号, a number without a year"
+        " (reused when the numbering restarts), and neither title contains the other"
+    ]
     assert [m.reason for m in documents["中华人民共和国公共图书馆法"].merges] == [
         "same title up to: with or without the 中华人民共和国 prefix",
         "same issuing number 主席令第5号 (it has no year) and one title contains the other",
@@ -292,7 +296,10 @@ def test_statutes_command_says_why_each_merge_was_made(tmp_path, capsys) -> None
 
     path = tmp_path / "other-county.txt"
     text = catalogue_text(
-        "《国务院宗教事务条例》(国务院令第426号)第三条：…", "《宗教事务条例》(国务院令第426号)第四条：…"
+        "《国务院宗教事务条例》(国务院令第426号)第三条：…",
+        "《宗教事务条例》(国务院令第426号)第四条：…",
+        "《中华人民共和国种子法》(主席令第35号)",
+        "《中华人民共和国社会保险法》(主席令第35号)",
     )
     path.write_text(text, encoding="utf-8")
     assert main(["statutes", str(path)]) == 0
@@ -300,4 +307,8 @@ def test_statutes_command_says_why_each_merge_was_made(tmp_path, capsys) -> None
     assert (
         "  merged 《宗教事务条例》 with 《国务院宗教事务条例》: same issuing number 国务院令第426号"
         " (it has no year) and one title contains the other"
+    ) in out.splitlines()
+    assert (
+        "  not merged with 《中华人民共和国种子法》: both cite 主席令第35号, a number without a year"
+        " (reused when the numbering restarts), and neither title contains the other"
     ) in out.splitlines()
