@@ -73,6 +73,16 @@ _AGENCY_LEVELS = (
 
 _JURISDICTION = re.compile(r"^(.+?[县市区])")
 
+CELL_OF_PREDICATE = {
+    SG.number: "number", DCT.identifier: "number", SG.numberInferred: "number",
+    DCT.title: "name", CV.isClassifiedBy: "item_type", DCT.description: "content",
+    CV.hasCompetentAuthority: "agencies", DCT.audience: "targets", CV.thematicArea: "themes",
+    SG.legalBasisText: "legal_basis", CPSV.follows: "legal_basis", CV.hasChannel: "handling_modes",
+    CV.hasParticipation: "city", SG.fillType: "fill_types",
+}  # fmt: skip
+"""The column (loaders.catalogue.COLUMNS) each predicate from a service is read from;
+a service with no level at all is pointed at its first level cell."""
+
 Triple = tuple[Node, Node, Node]
 
 
@@ -253,6 +263,9 @@ class _Builder:
             (row, SG.lastLine, Literal(item.lines[1])),
             (row, DCT.isPartOf, m.revision),
         ]
+        for column, line in item.cell_lines.items():  # two triples a cell: a fifth of the graph
+            cell = iris.cell(row, column)
+            self.triples += [(row, SG.cell, cell), (cell, SG.line, Literal(line))]
         if item.item_type:
             self.add(iri, CV.isClassifiedBy, self.concept("item-type", item.item_type))
         self.triples += [(iri, CV.hasCompetentAuthority, self.agency(a)) for a in item.agencies]
@@ -350,6 +363,8 @@ class _Builder:
         ]
         if c.doc_number:
             self.add(iri, SG.docNumberAsWritten, Literal(c.doc_number))
+        if c.issuer:
+            self.add(iri, SG.issuerAsWritten, zh(c.issuer))
         if c.provision_text:
             self.add(iri, SG.provisionText, zh(c.provision_text))
         if c.quote:

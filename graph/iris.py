@@ -99,6 +99,11 @@ def provision(document: URIRef, path: Iterable[tuple[str, int]]) -> URIRef:
     return URIRef(f"{document}/{steps}") if steps else document
 
 
+def cell(row: URIRef, column: str) -> URIRef:
+    """A cell of a source row: `{row}/{column}` (a `loaders.catalogue.COLUMNS` key)."""
+    return URIRef(f"{row}/{column}")
+
+
 def participation(service: URIRef, level: str) -> URIRef:
     return URIRef(f"{service}/level/{level}")
 

@@ -34,7 +34,8 @@ CV = CachedNamespace("http://data.europa.eu/m8g/")
 ELI = CachedNamespace("http://data.europa.eu/eli/ontology#")
 SD = CachedNamespace("http://www.w3.org/ns/sparql-service-description#")
 SGS = CachedNamespace("https://servicegraph.example/shapes#")
-"""The shapes' namespace, and of the two annotations added to each validation result in Turtle."""
+"""The shapes' namespace, and of the annotations added to each validation result in Turtle
+(sgs:itemNumber, sgs:line, and sgs:valueLine when the value is an item)."""
 
 DEFAULT_BASE = "https://servicegraph.example/"
 """Base of data IRIs unless `--base` or SERVICEGRAPH_BASE says otherwise."""

@@ -11,6 +11,9 @@ are merged into one document by three rules, each recorded as a `Merge` with its
 2. Same issuing number once normalised (`parse_issuing_number`: any of 〔〕 ﹝﹞ [] ［］
    【】 for the year, spaces, a missing 号, a trailing 文件 and a leading 中华人民共和国
    ignored). Only numbers that name an issuer count: "2016第7号" alone identifies nothing.
+   A number without a year (主席令第5号) is reused by every term that restarts the
+   numbering: it merges only titles one of which contains the other (国务院信访条例 /
+   信访条例), never two different titles.
 3. An issuing number typo: same year and serial, issuer codes of equal length differing
    in one character (渝办法 / 渝办发), and one normalised title contains the other.
 
@@ -215,6 +218,7 @@ class Document:
     spellings: list[Spelling]
     merges: list[Merge]
     identity: str  # see document_identity
+    kept_apart: list[str] = field(default_factory=list)  # why a document sharing a number is another one
 
     @property
     def alt_labels(self) -> list[str]:
@@ -246,6 +250,7 @@ class Document:
                 }
                 for m in self.merges
             ],
+            "kept_apart": self.kept_apart,
         }
 
 
@@ -315,14 +320,21 @@ def _edges(spellings: Sequence[Spelling]) -> list[tuple[int, int, str]]:
         j = first_by_key.setdefault(k, i)
         if j != i:
             edges.append((i, j, _same_title_reason(spellings[i], spellings[j])))
-    first_by_number: dict[tuple[str, int | None, int], int] = {}
+    by_number: dict[tuple[str, int | None, int], list[int]] = defaultdict(list)
     by_year_serial: dict[tuple[int | None, int], list[int]] = defaultdict(list)
     for i, n in enumerate(numbers):
         if n is None or n.issuer is None:
             continue
-        j = first_by_number.setdefault((n.issuer, n.year, n.serial), i)
-        if j != i:
-            edges.append((i, j, f"same issuing number {n.text}"))
+        same = by_number[(n.issuer, n.year, n.serial)]
+        same.append(i)
+        if n.year is None:
+            contains = next((j for j in same[:-1] if keys[i] in keys[j] or keys[j] in keys[i]), None)
+            if contains is not None:
+                why = f"same issuing number {n.text} (it has no year) and one title contains the other"
+                edges.append((i, contains, why))
+            continue
+        if len(same) > 1:
+            edges.append((i, same[0], f"same issuing number {n.text}"))
             continue
         for j in by_year_serial[(n.year, n.serial)]:
             m = numbers[j]
@@ -392,7 +404,27 @@ def identify(items: Sequence[Item]) -> Statutes:
         number = _canonical_number(group, issuer_use)
         merges = [Merge(local[i], local[j], why) for i, j, why in edges if uf.find(i) == root]
         documents.append(Document(title, number, document_type(title), group, merges, document_identity(group, number)))
+    _note_kept_apart(documents)
     return Statutes(documents)
+
+
+def _note_kept_apart(documents: Sequence[Document]) -> None:
+    """On each document, the others that share an undated issuing number with it (rule 2)."""
+    sharing: dict[tuple[str, int], list[Document]] = defaultdict(list)
+    for doc in documents:
+        numbers = {parse_issuing_number(s.doc_number) for s in doc.spellings if s.doc_number}
+        for n in numbers:
+            if n is not None and n.issuer and n.year is None:
+                sharing[(n.issuer, n.serial)].append(doc)
+    for docs in sharing.values():
+        for doc in docs:
+            for other in docs:
+                if other is not doc:
+                    number = next(n for n in (parse_issuing_number(s.doc_number or "") for s in other.spellings) if n)
+                    doc.kept_apart.append(
+                        f"not merged with 《{other.title}》: both cite {number.text}, a number without a year"
+                        " (reused when the numbering restarts), and neither title contains the other"
+                    )
 
 
 _POLICY_STEPS = {"节": "{cn}、", "目": "({cn})", "点": "{n}."}

@@ -1,13 +1,16 @@
 """Validate a catalogue graph against `shapes/servicegraph.ttl` and report typed results.
 
 Each result names its severity, focus node, the item it concerns, the source line of the
-focus node, the shape and constraint, path, value and the shape's message in zh and en.
+focus node (for a service, of the cell its path is read from), the shape and constraint,
+path, value (for an item, with its line) and the shape's message in zh and en, its
+`{?value}` filled in.
 Comparing two revisions' reports is graph/report_compare.py.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -19,6 +22,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from servicegraph.graph import iris
+from servicegraph.graph.build import CELL_OF_PREDICATE
 from servicegraph.graph.namespaces import CPSV, CV, PREFIXES, PROV, SG, SGS
 
 SHAPES = resources.files("servicegraph.shapes") / "servicegraph.ttl"
@@ -47,6 +52,7 @@ class Result:
     path: str | None  # SPARQL property path, prefixed names
     value: Node | None
     value_item: int | None  # the value's item number when the value is an item
+    value_line: int | None  # the line of that item (of its cell the path is read from)
     message_zh: str
     message_en: str
 
@@ -63,7 +69,8 @@ class Result:
         if self.value is None:
             return None
         if self.value_item is not None:
-            return f"item {self.value_item}"
+            at = f", line {self.value_line}" if self.value_line is not None else ""
+            return f"item {self.value_item}{at}"
         return _short(self.value) if isinstance(self.value, URIRef) else str(self.value)
 
     def to_json(self) -> dict[str, Any]:
@@ -77,6 +84,7 @@ class Result:
             "path": self.path,
             "value": None if self.value is None else str(self.value),
             "value_item": self.value_item,
+            "value_line": self.value_line,
             "message": {"zh": self.message_zh, "en": self.message_en},
         }
 
@@ -143,17 +151,19 @@ def _result(data: Graph, shapes: Graph, report: Graph, node: Node) -> Result:
     constraint = _iri(report.value(node, SH.sourceConstraint) or report.value(node, SH.sourceConstraintComponent))
     value = report.value(node, SH.value)
     path = report.value(node, SH.resultPath)
-    zh, en = _messages(shapes, constraint, shape)
+    zh, en = _messages(shapes, constraint, shape, value)
+    value_item = _number(data, value)
     result = Result(
         severity=_iri(report.value(node, SH.resultSeverity)).fragment,
         focus=focus,
         item=_number(data, service),
-        line=_line(data, focus, service),
+        line=_line(data, focus, service, path),
         shape=shape,
         constraint=constraint,
         path=None if path is None else path_text(report, path),
         value=value,
-        value_item=_number(data, value),
+        value_item=value_item,
+        value_line=None if value is None or value_item is None else _line(data, value, value, path),
         message_zh=zh,
         message_en=en,
     )
@@ -170,6 +180,8 @@ def _annotate(report: Graph, node: Node, result: Result) -> None:
         report.add((node, SGS.itemNumber, Literal(result.item)))
     if result.line is not None:
         report.add((node, SGS.line, Literal(result.line)))
+    if result.value_line is not None:
+        report.add((node, SGS.valueLine, Literal(result.value_line)))
     for prefix, namespace in PREFIXES.items():
         report.bind(prefix, namespace)
     report.bind("sh", SH)
@@ -198,29 +210,52 @@ def _number(data: Graph, node: Node | None) -> int | None:
     return number.toPython() if isinstance(number, Literal) and isinstance(number.toPython(), int) else None
 
 
-def _line(data: Graph, focus: Node, service: Node | None) -> int | None:
-    """`sg:line` of the focus node, else the first line of its row, else of its item's row."""
+def _line(data: Graph, focus: Node, service: Node | None, path: Node | None) -> int | None:
+    """`sg:line` of the focus node; else the line of the service's cell that `path` (or,
+    for a fill-in type entry, the fill-in type) is read from; else the first line of the
+    focus node's row, else of its item's row."""
+    if service is not None and data.value(focus, SG.line) is None:
+        predicate = path if focus == service else SG.fillType
+        column = CELL_OF_PREDICATE.get(predicate) if isinstance(predicate, URIRef) else None
+        if focus == service or (service, SG.fillType, focus) in data:
+            line = _cell_line(data, service, column)
+            if line is not None:
+                return line
     for node in (focus, service):
         if node is None:
             continue
-        line = data.value(node, SG.line)
-        if line is None:
+        found = data.value(node, SG.line)
+        if found is None:
             row = data.value(node, PROV.wasDerivedFrom)
-            line = None if row is None else data.value(row, SG.firstLine)
-        if line is None and (None, PROV.wasDerivedFrom, node) in data:
-            line = data.value(node, SG.firstLine)  # the focus is a row
-        if isinstance(line, Literal) and isinstance(line.toPython(), int):
-            return line.toPython()
+            found = None if row is None else data.value(row, SG.firstLine)
+        if found is None and (None, PROV.wasDerivedFrom, node) in data:
+            found = data.value(node, SG.firstLine)  # the focus is a row
+        if isinstance(found, Literal) and isinstance(found.toPython(), int):
+            return found.toPython()
     return None
 
 
-def _messages(shapes: Graph, constraint: Node, shape: Node) -> tuple[str, str]:
-    """The zh and en sh:message of the SPARQL constraint, else of the shape."""
+def _cell_line(data: Graph, service: Node, column: str | None) -> int | None:
+    """The line of the cell `column` of the service's source row."""
+    row = data.value(service, PROV.wasDerivedFrom)
+    if column is None or not isinstance(row, URIRef):
+        return None
+    line = data.value(iris.cell(row, column), SG.line)
+    return line.toPython() if isinstance(line, Literal) else None
+
+
+def _messages(shapes: Graph, constraint: Node, shape: Node, value: Node | None) -> tuple[str, str]:
+    """The zh and en sh:message of the SPARQL constraint, else of the shape, with the
+    result's value in place of `{?value}` / `{$value}`."""
     for node in (constraint, shape):
         texts = {m.language: str(m) for m in shapes.objects(node, SH.message) if isinstance(m, Literal)}
         if texts:
-            return texts.get("zh", ""), texts.get("en", "")
+            filled = {lang: _VALUE_SLOT.sub(lambda _: str(value), text) for lang, text in texts.items()}
+            return filled.get("zh", ""), filled.get("en", "")
     return "", ""
+
+
+_VALUE_SLOT = re.compile(r"\{[?$]value\}")
 
 
 def path_text(graph: Graph, path: Node) -> str:

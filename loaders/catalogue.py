@@ -6,6 +6,8 @@ number cell was lost, with its name cell written ` \\t<name>`; the lost number i
 row's position in the numbering (one more than the row above). Every row has 14 cells.
 
 `Item.cell_lines["number"]` of a row whose number was lost is the row's first line.
+A row short of cells is reported with the cells it lacks, found by which placement of
+its cells fits their columns best (`_missing`), named as the header names them.
 """
 
 from __future__ import annotations
@@ -13,24 +15,55 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 from servicegraph.loaders import cells
 from servicegraph.loaders.citations import parse_citations
 from servicegraph.loaders.codes import Level
 from servicegraph.loaders.decode import decode
-from servicegraph.loaders.errors import CatalogueError
+from servicegraph.loaders.errors import CatalogueError, unreadable
 from servicegraph.loaders.records import Catalogue, Item
 
 COLUMNS = (
     "number", "name", "item_type", "content", "agencies", "targets", "themes",
     "legal_basis", "handling_modes", *(level.value for level in Level), "fill_types",
 )  # fmt: skip
-HEADER_LABELS = (
-    "序号", "事项名称", "事项类型", "行使内容", "实施机构名称", "服务对象", "服务主题",
-    "设定依据", "办理类型", "行使层级", "填报类型",
-)  # fmt: skip
+COLUMN_LABELS = {
+    "number": ("序号", "number"),
+    "name": ("事项名称", "name"),
+    "item_type": ("事项类型", "item type"),
+    "content": ("行使内容", "what is done"),
+    "agencies": ("实施机构名称", "implementing agencies"),
+    "targets": ("服务对象", "target groups"),
+    "themes": ("服务主题", "themes"),
+    "legal_basis": ("设定依据", "legal basis"),
+    "handling_modes": ("办理类型", "handling modes"),
+    "city": ("行使层级：市", "level: city"),
+    "county": ("行使层级：县", "level: county"),
+    "township": ("行使层级：乡镇(街道)", "level: township"),
+    "village": ("行使层级：村(社区)", "level: village"),
+    "fill_types": ("填报类型", "fill-in type"),
+}
+"""Each column as the catalogue's header names it, and in English."""
+HEADER_LABELS = tuple(dict.fromkeys(zh.split("：")[0] for zh, _ in COLUMN_LABELS.values()))
 """Column labels the header must hold, in order (whitespace ignored)."""
+
+_LEVEL_CELL = re.compile(r"|.*(?:[√✓✔]|审定|初审|代办|同第|备注).*", re.S)
+_FITS = {
+    "number": re.compile(r"\d+"),
+    "name": re.compile(r"[^。\n]{1,60}"),
+    "item_type": re.compile(r"[^。，,；;\n]{1,20}"),
+    "agencies": re.compile(r".*(?:政府|办事处|街道|院|中心|局|委|站|所|会|办|队|部|校|馆|室|科|处|组)[)）]?", re.S),
+    "targets": re.compile(r"(?:个人|自然人|法人|其他组织|组织|[/／、\s])+"),
+    "themes": re.compile(r"[^。\n]{1,60}"),
+    "legal_basis": re.compile(r".*(?:《|第[一二三四五六七八九十百零〇两0-9]+条).*", re.S),
+    "handling_modes": re.compile(r"(?:(?:马上|网上|就近|一次)办[理件]?[/／、,，;；\s]*)+"),
+    "city": _LEVEL_CELL, "county": _LEVEL_CELL, "township": _LEVEL_CELL, "village": _LEVEL_CELL,
+    "fill_types": re.compile(r".*类.*", re.S),
+}  # fmt: skip
+"""What a cell of each column looks like (content has no form), to find which cell a row lacks."""
+_MISSING_MAX = 3  # more cells lacking than this: name the last ones
 
 _LOST_NUMBER_START = re.compile(r"[ \u3000]+\t")
 
@@ -75,7 +108,7 @@ def read_catalogue(path: str | Path) -> Catalogue:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise CatalogueError(source, None, f"cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(source, exc) from None
     return parse_catalogue(data, source)
 
 
@@ -122,6 +155,7 @@ def _check_header(preamble: list[str], header: list[Cell], source: str) -> None:
             line = header[0].line if header else 1
             raise CatalogueError(
                 source, line,
+                f"不是目录清单：表头缺少「{label}」列(应依次为：{'、'.join(HEADER_LABELS)})",
                 f"not a catalogue: the header lacks the column 「{label}」"
                 f" (expected, in order: {'、'.join(HEADER_LABELS)})",
             )  # fmt: skip
@@ -131,7 +165,9 @@ def _check_header(preamble: list[str], header: list[Cell], source: str) -> None:
 def _rows(row_cells: list[Cell], source: str, line_count: int) -> list[list[Cell]]:
     """Cells grouped into rows of 14 (13 where the number cell was lost)."""
     if not row_cells:
-        raise CatalogueError(source, line_count, "no rows: the file ends after the header")
+        raise CatalogueError(
+            source, line_count, "没有任何事项行：文件在表头之后就结束了", "no rows: the file ends after the header"
+        )
     rows: list[list[Cell]] = []
     at = 0
     while at < len(row_cells):
@@ -139,6 +175,7 @@ def _rows(row_cells: list[Cell], source: str, line_count: int) -> list[list[Cell
         if not first.starts_row():
             raise CatalogueError(
                 source, first.line,
+                f"此处应是新的一行(序号单元格)，却是 {first.preview()}：上一行多于{len(COLUMNS)}个单元格",
                 f"expected a new row (a number cell) but found {first.preview()}:"
                 f" the row above has more than {len(COLUMNS)} cells",
             )  # fmt: skip
@@ -151,24 +188,66 @@ def _rows(row_cells: list[Cell], source: str, line_count: int) -> list[list[Cell
 
 
 def _check_row(row: list[Cell], width: int, source: str, line_count: int) -> None:
-    first = row[0]
-    have = len(COLUMNS) - width  # the lost number cell
-    for cell in row[1:]:
-        have += 1
+    for k, cell in enumerate(row[1:], 1):
         if cell.starts_row():
-            raise CatalogueError(
-                source, first.line,
-                f"row has {have} of {len(COLUMNS)} cells: the next row starts at line"
-                f" {cell.line} before this one's 「{COLUMNS[have]}」 cell",
-            )  # fmt: skip
+            why = (f"下一行从第{cell.line}行开始", f"the next row starts at line {cell.line}")
+            _lacking(row[:k], width, source, cell.line, why)
     if len(row) < width:
-        missing = COLUMNS[len(COLUMNS) - width + len(row)]
-        raise CatalogueError(
-            source, first.line,
-            f"truncated row: the file ends at line {line_count} after"
-            f" {len(COLUMNS) - width + len(row)} of {len(COLUMNS)} cells (「{missing}」 and"
-            " later are missing)",
-        )  # fmt: skip
+        _lacking(row, width, source, line_count, (f"文件在第{line_count}行结束", f"the file ends at line {line_count}"))
+
+
+def _lacking(row: list[Cell], width: int, source: str, after: int, why: tuple[str, str]) -> None:
+    """Raise the error for `row`, short of cells before line `after` (the next row, or the
+    file's last line), at the line where the first cell it lacks should be."""
+    have = len(COLUMNS) - width + len(row)
+    placements = _missing(row, width)
+    at = placements[0][0]
+    line = row[at].line if at < len(row) else min(after, row[-1].last_line + 1)
+    columns = _columns(width)
+    labels = [COLUMN_LABELS[columns[g]] for g in sorted({g for gaps in placements for g in gaps})]
+    zh_names, en_names = [f"「{zh}」" for zh, _ in labels], [f"「{zh}」 ({en})" for zh, en in labels]
+    lacking = len(placements[0])
+    if len(placements) == 1:
+        zh_what, en_what = f"缺少{'、'.join(zh_names)}单元格", f"lacks its {', '.join(en_names)} cell"
+    elif lacking == 1:  # cells that look alike: any one of them
+        zh_what, en_what = f"缺少{'或'.join(zh_names)}单元格", f"lacks its {' or '.join(en_names)} cell"
+    else:
+        zh_what = f"缺少{'、'.join(zh_names)}中的{lacking}个单元格"
+        en_what = f"lacks {lacking} of its {', '.join(en_names)} cells"
+    raise CatalogueError(
+        source, line,
+        f"第{row[0].line}行起的一行{zh_what}：只有{have}/{len(COLUMNS)}个单元格，{why[0]}",
+        f"the row starting at line {row[0].line} {en_what}{'s' if len(placements) == 1 and lacking > 1 else ''}:"
+        f" it has {have} of {len(COLUMNS)} cells and {why[1]}",
+    )  # fmt: skip
+
+
+def _columns(width: int) -> tuple[str, ...]:
+    """The columns of a row of `width` cells (13: its number cell was lost)."""
+    return COLUMNS[len(COLUMNS) - width :]
+
+
+def _missing(row: list[Cell], width: int) -> list[tuple[int, ...]]:
+    """Where the cells `row` lacks could be, as indices into `_columns(width)`: every
+    placement of its cells that fits their columns best (several when cells look alike)."""
+    columns = _columns(width)
+    lacking = width - len(row)
+    if lacking > _MISSING_MAX:
+        return [tuple(range(len(row), width))]
+    scored: dict[tuple[int, ...], int] = {}
+    for gaps in combinations(range(1, width), lacking):
+        placed = [c for i, c in enumerate(columns) if i not in gaps]
+        scored[gaps] = sum(_fit(column, cell) for column, cell in zip(placed, row, strict=True))
+    best = max(scored.values())
+    return [gaps for gaps, score in scored.items() if score == best]
+
+
+def _fit(column: str, cell: Cell) -> int:
+    """1 when `cell` looks like a cell of `column`, -1 when it does not, 0 for free text."""
+    pattern = _FITS.get(column)
+    if pattern is None:
+        return 0
+    return 1 if pattern.fullmatch(cells.single(cell.paragraphs)) else -1
 
 
 def _items(rows: list[list[Cell]]) -> tuple[Item, ...]:

@@ -15,6 +15,13 @@ after 。； (第十一条：…, ；第四款 …, 。五、…) and, for headi
 provision it follows. `is_form` is the one rule that keeps certificates and forms
 (《死亡证》) out.
 
+Citations go as deep as the catalogue quotes: a quote that gives an article's lead-in
+and one of its enumerated items (第十一条：…履行下列职责：(四)…) cites that item; a header
+with no provision whose next paragraph opens with a section label and its heading
+(⏎(一)机构条件。) cites that section. What a title names: X关于印发《Y的通知》 is the notice
+X关于印发Y的通知; in 《A、B联合印发《Y》 the document is Y, issued by A、B; in A《关于Y》
+A is the issuer of 关于Y.
+
 The parser is total: on any text it returns citations (possibly none).
 """
 
@@ -74,6 +81,17 @@ _LINE_START = re.compile(r"^", re.M)
 _PART_NAME = re.compile(rf"(?!{_CN}、)(?:附件[：:])?[^。；;：:，,\n]{{0,60}}?{_SP}+(?={_CN}、)")
 
 _TITLE_MAX = 300  # characters a title (with its issuing number) may span
+_ISSUE_VERB = r"(?:联合)?(?:印发|转发|下发|发布|颁布)"
+_NOTICE_PREFIX = re.compile(rf"(?P<issuers>.*?)(?:{_SP}*文件)?{_SP}*(?P<about>关于{_ISSUE_VERB})")  # X[文件]关于印发
+_NOTICE_TAIL = re.compile(rf"{_SP}*的通知")  # 关于印发《Y》的通知
+_ISSUED_INSIDE = re.compile(
+    rf"(?P<issuers>[^《》]+?){_SP}*{_ISSUE_VERB}{_SP}*《(?P<title>[^《》]+)》?"
+)  # 农业部、国家体育总局联合印发《关于…》: the inner title, its issuers and a verb before it
+_ITEM_MARK = re.compile(rf"(?<![条款])[(（](?P<n>{_CN})[)）]")  # (四), not 第二条(五): an item of an article
+_ITEM_LEAD_END = ("：", ":", "……")
+_SECTION_BELOW = re.compile(
+    rf"{_SP}*[：:。]?{_SP}*\n\s*(?=(?:{_CN}、|[(（]{_CN}[)）])[^，,。；;：:《》\n]{{1,20}}[。：:])"
+)  # ⏎(一)机构条件。: a section label and its heading open the next paragraph
 _LIST_MARKER = re.compile(rf"{_SP}*(?P<n>[0-9]{{1,2}}){_SP}*[.．、]{_SP}*")
 _ISSUER_PREFIX = re.compile(r"[^《》。，,；;：:\n]{1,40}?(?=《)")
 _UNOPENED_TITLE = re.compile(r"[^《》。；;\n]{4,120}?(?=》)")
@@ -103,6 +121,7 @@ class _Header:
     doc_number: str | None
     end: int
     list_number: int | None
+    issuer: str | None = None
 
 
 @dataclass(slots=True)
@@ -188,26 +207,42 @@ def _header_after_anchor(state: _State, pos: int) -> _Header | None:
 def _header_at(text: str, pos: int, allow_prefix: bool, number: int | None) -> _Header | None:
     """A header at `pos`: [list `number`] [issuer, if `allow_prefix`] 《title》 [doc number]."""
     start = i = _sure(_HSPACES.match(text, pos)).end()
-    if number is not None:
-        i = _sure(_LIST_MARKER.match(text, i)).end()  # the caller matched it
-    prefixed = False
+    marker = _LIST_MARKER.match(text, i)
+    if marker and (number is not None or allow_prefix):
+        i = marker.end()  # the caller matched it, or a list number before an issuer
+    prefix = ""
     if allow_prefix and not text.startswith("《", i):
-        prefix = _ISSUER_PREFIX.match(text, i)
-        if not prefix:
+        found = _ISSUER_PREFIX.match(text, i)
+        if not found:
             return None
-        i, prefixed = prefix.end(), True
+        i, prefix = found.end(), found.group().strip(" \t\u3000\xa0")
     if not text.startswith("《", i):
         return None
     span = _title_span(text, i)
     if span is None:
         return None
     title_end, after = span
-    title = text[i + 1 : title_end].strip(" \t\u3000\xa0")
+    title, issuer, after = _named(text, prefix, text[i + 1 : title_end].strip(" \t\u3000\xa0"), after)
     if not title or is_form(title) or _DOC_ONLY.fullmatch(title):
         return None
-    if prefixed and not _header_complete(text, after):
+    if prefix and not _header_complete(text, after):
         return None  # 按照《…》的要求: wording, not a citation
-    return _make_header(text, start, title, after, number)
+    return _make_header(text, start, title, after, number, issuer)
+
+
+def _named(text: str, prefix: str, bracketed: str, after: int) -> tuple[str, str | None, int]:
+    """(title, issuer, end of header) of what a header names, from the words before its 《
+    and what its brackets hold (see the module docstring)."""
+    notice = _NOTICE_PREFIX.fullmatch(prefix)
+    if notice:  # X关于印发《Y的通知》, 关于印发《Y》的通知: the notice
+        tail = _NOTICE_TAIL.match(text, after)
+        title = notice.group("issuers") + notice.group("about") + bracketed
+        return (title + "的通知", None, tail.end()) if tail else (title, None, after)
+    inside = _ISSUED_INSIDE.fullmatch(bracketed)
+    if inside and "关于" not in inside.group("issuers"):  # 《A、B联合印发《Y》[》]: Y, issued by A、B
+        return inside.group("title").strip(" \t\u3000\xa0"), inside.group("issuers"), after
+    issuer = prefix if prefix and bracketed.startswith("关于") else None  # 中国计生协《关于…》
+    return bracketed, issuer, after
 
 
 def _unopened(text: str, marker: re.Match[str], number: int) -> _Header | None:
@@ -219,9 +254,11 @@ def _unopened(text: str, marker: re.Match[str], number: int) -> _Header | None:
     return _make_header(text, start, m.group().strip(), m.end() + 1, number)
 
 
-def _make_header(text: str, start: int, title: str, after: int, number: int | None) -> _Header:
+def _make_header(
+    text: str, start: int, title: str, after: int, number: int | None, issuer: str | None = None
+) -> _Header:
     doc_number, end = _doc_number(text, after)
-    return _Header(start, title, doc_number, end, number)
+    return _Header(start, title, doc_number, end, number, issuer)
 
 
 def _title_span(text: str, open_pos: int) -> tuple[int, int] | None:
@@ -295,7 +332,9 @@ def _locators(text: str, pos: int) -> tuple[list[_Locator], int]:
     if policy:
         policy.text_start = start
         return [policy], policy.text_end
-    return [], pos
+    below = _SECTION_BELOW.match(text, pos)
+    section = _policy_path(text, below.end(), ()) if below else None
+    return ([section], section.text_end) if section else ([], pos)
 
 
 def _statute_run(text: str, pos: int, previous: Path) -> list[_Locator]:
@@ -422,17 +461,23 @@ def _citations_of(
             pending, body, path = subs, subs[-1].text_end, subs[-1].path
     while True:
         nxt = _further_provisions(text, body, end, style, path)
-        quote = _clean_quote(text[body : nxt[0].text_start if nxt else end])
+        quote_end = nxt[0].text_start if nxt else end
+        quote = _clean_quote(text[body:quote_end])
+        item = _quoted_item(text, body, quote_end) if len(pending) == 1 else None
         for loc in pending:
             line_pos = header.start if not out else loc.text_start
+            provision, printed = loc.path, text[loc.text_start : loc.text_end].strip(" \t\u3000\xa0")
+            if item and loc.style == "statute" and provision[-1][0] in ("条", "款"):
+                provision, printed = (*provision, ("项", item[0])), printed + item[1]
             out.append(
                 Citation(
                     title=header.title,
                     doc_number=header.doc_number,
-                    provision=loc.path,
-                    provision_text=text[loc.text_start : loc.text_end].strip(" \t\u3000\xa0"),
+                    provision=provision,
+                    provision_text=printed,
                     quote=quote,
                     line=first_line + text.count("\n", 0, line_pos),
+                    issuer=header.issuer,
                 )
             )
         if not nxt:
@@ -482,6 +527,20 @@ def _policy_further(text: str, i: int, path: Path, deepest: int) -> list[_Locato
         return []  # a bare number after a space is wording (共 3.5 …)
     loc = _policy_path(text, i, path)
     return [loc] if loc else []
+
+
+def _quoted_item(text: str, lo: int, hi: int) -> tuple[int, str] | None:
+    """(number, marker) of the one enumerated item text[lo:hi] quotes right after its
+    lead-in (…履行下列职责：(四)…); None when it quotes none, or several (the whole list:
+    the article is cited)."""
+    marks = list(_ITEM_MARK.finditer(text, lo, hi))
+    n = _number(marks[0].group("n")) if len(marks) == 1 else None
+    if n is None:
+        return None
+    lead = text[lo : marks[0].start()].strip(" \t\u3000\xa0\n")
+    if "\n" in lead:  # the lead-in is a later paragraph, whose number the text does not name
+        return None
+    return (n, marks[0].group()) if lead.endswith(_ITEM_LEAD_END) and lead.strip("：:…") else None
 
 
 def _clean_quote(quote: str) -> str:

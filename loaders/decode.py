@@ -52,6 +52,7 @@ def _undecodable(data: bytes, offset: int, encoding: str, source: str) -> Catalo
     return CatalogueError(
         source,
         line_of(data, offset),
+        f"第{offset}字节处有无法解码的字节({bad})：文件既不是 UTF-8 也不是 GB18030/GBK(按 {encoding} 解码失败)",
         f"undecodable bytes ({bad}) at byte {offset}: the file is neither UTF-8 nor GB18030/GBK (failed as {encoding})",
     )
 

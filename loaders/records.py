@@ -20,7 +20,10 @@ class Citation:
     `provision` is the path from the document down, e.g. (("条", 30), ("款", 2), ("项", 2));
     empty for the whole document. `provision_text` is the provision as printed
     (e.g. "第三十条第二款第二项"), `quote` the wording quoted after it.
-    `line` is the 1-based source line where the citation starts.
+    When the quote gives the article's lead-in and one of its enumerated items, the
+    provision is that item and `provision_text` the article as printed plus the item's
+    marker (第十一条(四)). `line` is the 1-based source line where the citation starts.
+    `issuer` is the issuer written before the title (中国计生协《关于…》), else None.
     """
 
     title: str
@@ -29,6 +32,7 @@ class Citation:
     provision_text: str
     quote: str
     line: int
+    issuer: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +42,7 @@ class Citation:
             "provision_text": self.provision_text,
             "quote": self.quote,
             "line": self.line,
+            "issuer": self.issuer,
         }
 
 

@@ -42,7 +42,7 @@ from servicegraph.graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
 from servicegraph.graph.report_compare import mark_new
 from servicegraph.graph.validate import SEVERITIES, Report, validate
 from servicegraph.loaders.catalogue import parse_catalogue
-from servicegraph.loaders.errors import CatalogueError
+from servicegraph.loaders.errors import unreadable
 from servicegraph.loaders.records import Catalogue
 from servicegraph.store.engine import Snapshot, Statistics
 from servicegraph.store.oxigraph import to_oxigraph_triple
@@ -357,7 +357,7 @@ def open_store(directory: Path, source: Path | None = None, base: str | None = N
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise CatalogueError(str(source), None, f"cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(str(source), exc) from None
     try:
         outcome = store.add(data, str(source))
     except RevisionExists as exc:

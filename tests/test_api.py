@@ -154,6 +154,19 @@ def test_shared_provisions_without_rollup(api: httpx.Client) -> None:
     assert len(one) > len(unrolled)
 
 
+def test_a_quoted_item_is_shared_as_the_item_and_rolls_up_to_its_article(api: httpx.Client) -> None:
+    """Items 32 and 39 quote 《农业技术推广法》第十一条's lead-in and its item (一) (seed lines
+    664, 793); 27, 28 and 31 quote items (四), (二), (六): the item is shared, the article
+    counts all five."""
+    art11 = f"{B}legal/中华人民共和国农业技术推广法/art_11"
+    unrolled = {i["iri"]: i for i in all_items(api, "/api/provisions/shared")}
+    assert unrolled[f"{art11}/pnt_1"]["service_numbers"] == [32, 39]
+    assert unrolled[f"{art11}/pnt_1"]["label"] == "《中华人民共和国农业技术推广法》第十一条第一项"
+    assert art11 not in unrolled
+    rolled = {i["iri"]: i for i in all_items(api, "/api/provisions/shared", rollup=True)}
+    assert rolled[art11]["service_numbers"] == [27, 28, 31, 32, 39]
+
+
 def test_agencies_and_their_services(api: httpx.Client, seed_catalogue) -> None:
     agencies = all_items(api, "/api/agencies", page=10)
     names = {a for item in seed_catalogue.items for a in item.agencies}

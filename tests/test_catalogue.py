@@ -217,8 +217,11 @@ def test_full_width_parentheses_in_level_cells(seed_lines):
 
 def test_truncated_file(seed_lines):
     error = _parse_error(_bytes(seed_lines[:1000]))  # row 47 (line 980) ends after its city cell
-    assert error.line == 980
-    assert "truncated row" in error.message and "11 of 14 cells (「township」" in error.message
+    assert error.line == 999  # after its last cell: where the first it lacks would be
+    assert "第980行起的一行缺少" in error.message_zh and "文件在第1000行结束" in error.message_zh
+    # its three level cells are all empty, so which two of the four levels remain cannot be told
+    assert error.message_en.startswith("the row starting at line 980 lacks 3 of its 「行使层级：市」 (level: city),")
+    assert "「填报类型」 (fill-in type) cells: it has 11 of 14 cells" in error.message_en
 
 
 def test_header_only(seed_lines):
@@ -227,15 +230,28 @@ def test_header_only(seed_lines):
 
 
 def test_row_missing_a_cell(seed_lines):
-    error = _parse_error(_bytes(_edited(seed_lines, 52, [])))  # row 1 loses its themes cell
-    assert error.line == 46
-    assert "13 of 14 cells" in error.message and "line 60" in error.message
+    error = _parse_error(_bytes(_edited(seed_lines, 52, [])))  # row 1 loses its themes cell (社会保障)
+    assert error.line == 51  # its targets cell (个人) could be either: the first place it could be
+    assert (
+        error.message_zh == "第46行起的一行缺少「服务对象」或「服务主题」单元格：只有13/14个单元格，下一行从第60行开始"
+    )
+    assert error.message_en == (
+        "the row starting at line 46 lacks its 「服务对象」 (target groups) or 「服务主题」 (themes) cell:"
+        " it has 13 of 14 cells and the next row starts at line 60"
+    )
+
+
+def test_row_missing_its_agency_cell_names_it_at_its_line(seed_lines):
+    error = _parse_error(_bytes(_edited(seed_lines, 50, [])))  # row 1 loses 乡镇人民政府(街道办事处)
+    assert error.line == 50
+    assert "缺少「实施机构名称」单元格" in error.message_zh
+    assert "lacks its 「实施机构名称」 (implementing agencies) cell" in error.message_en
 
 
 def test_row_without_number_missing_a_cell(seed_lines):
     error = _parse_error(_bytes(_edited(seed_lines, 352, [])))  # row 16 loses its targets cell
-    assert error.line == 348
-    assert "of 14 cells" in error.message
+    assert error.line == 352
+    assert "lacks its 「服务对象」 (target groups) cell: it has 13 of 14 cells" in error.message
 
 
 def test_row_with_an_extra_cell(seed_lines):
@@ -262,7 +278,8 @@ def test_duplicate_number_is_kept_for_the_shapes_to_report(seed_lines):
 def test_not_a_catalogue(data, line):
     error = _parse_error(data)
     assert error.line == line
-    assert error.message.startswith("not a catalogue: the header lacks the column")
+    assert error.message_zh.startswith("不是目录清单：表头缺少")
+    assert error.message_en.startswith("not a catalogue: the header lacks the column")
 
 
 def test_missing_file(tmp_path):
@@ -309,8 +326,8 @@ def test_cli_table(seed_path, capsys):
 @pytest.mark.parametrize(
     ("edit", "line"),
     [
-        (lambda lines: lines[:1000], 980),  # truncated
-        (lambda lines: _edited(lines, 52, []), 46),  # missing cell
+        (lambda lines: lines[:1000], 999),  # truncated: after the row's last cell
+        (lambda lines: _edited(lines, 52, []), 51),  # missing cell: where it would be
         (lambda lines: ["hello", "world"], 1),  # not a catalogue
     ],
 )
@@ -328,4 +345,5 @@ def test_cli_undecodable_bytes(tmp_path, seed_lines, capsys):
     path.write_bytes(_bytes(seed_lines[:699]) + b"\n\t\xff\n" + _bytes(seed_lines[700:]))
     assert main(["parse", str(path)]) == 2
     captured = capsys.readouterr()
-    assert f"{path}:700: undecodable bytes" in captured.err and captured.out == ""
+    assert f"{path}:700: 第" in captured.err and "无法解码的字节" in captured.err and captured.out == ""
+    assert "| undecodable bytes (ff" in captured.err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,8 +39,22 @@ def test_parser_returns_only_well_formed_citations(text: str, first_line: int) -
         assert all(kind in KINDS for kind in kinds)
         assert [DEPTH[k] for k in kinds] == sorted({DEPTH[k] for k in kinds}), c.provision
         assert all(n >= 1 for _, n in c.provision)
-        assert c.provision_text in text
+        assert all(part in text for part in _printed_parts(c.provision_text))
         assert (c.provision == ()) == (c.provision_text in ("", "全文"))
+        assert _named(c.provision_text) == c.provision, c  # never deeper than its text names
+
+
+def _printed_parts(provision_text: str) -> list[str]:
+    """The provision as printed, and the marker of the quoted item it ends with, if any."""
+    return [part for part in re.split(r"(?=[(（][^()（）]*[)）]$)", provision_text) if part]
+
+
+def _named(provision_text: str) -> tuple[tuple[str, int], ...]:
+    """What a provision text names, read on its own (as the document's only provision)."""
+    if provision_text in ("", "全文"):
+        return ()
+    [c] = parse_citations(f"《某文件》{provision_text}", 1)
+    return c.provision
 
 
 @settings(max_examples=200, deadline=None)
@@ -112,3 +128,39 @@ def test_numeral_round_trip(n: int) -> None:
 def test_numeral_writing_is_canonical(n: int) -> None:
     text = to_chinese(n)
     assert not text.startswith("一十") and "零零" not in text and not text.endswith("零")
+
+
+_LEAD_INS = st.sampled_from(["履行下列职责", "提供下列服务", "职责是", "应当做好以下工作", "负责"])
+_ITEM_TEXTS = st.sampled_from(["组织培训", "开展监测服务", "提供咨询", "办理登记。"])
+_ITEM_GAPS = st.sampled_from(["", "；", "。", "\n\n", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=120), min_size=1, max_size=2),
+    _LEAD_INS,
+    st.sampled_from(["：", ":", "，", ""]),
+    st.lists(st.tuples(_ITEM_GAPS, st.integers(min_value=1, max_value=12), _ITEM_TEXTS), max_size=3),
+    st.booleans(),
+)
+def test_a_provision_is_never_deeper_than_its_text_names(
+    numbers: list[int], lead: str, colon: str, items: list, later_paragraph: bool
+) -> None:
+    """An article (or paragraph) is cited down to its item only when the quote gives its
+    lead-in, a colon, then that one item's marker; the text names each step either way."""
+    path = tuple(zip(("条", "款"), numbers, strict=False))
+    written = "".join(f"第{to_chinese(n)}{k}" for k, n in path)
+    first_paragraph = "本条规定的机构。\n\n" if later_paragraph else ""
+    marks = [f"({to_chinese(n)})" for _, n, _ in items]
+    quoted = "".join(gap + mark + words for (gap, _, words), mark in zip(items, marks, strict=True))
+    [c] = parse_citations(f"《某省某某条例》{written}：{first_paragraph}各级机构{lead}{colon}{quoted}", 7)
+    one_item_after_lead = (
+        len(items) == 1 and colon in "：:" and colon and not items[0][0].strip() and not later_paragraph
+    )
+    if one_item_after_lead:
+        assert c.provision == (*path, ("项", items[0][1]))
+        assert c.provision_text == written + marks[0]
+    else:
+        assert c.provision == path
+        assert c.provision_text == written
+    assert _named(c.provision_text) == c.provision

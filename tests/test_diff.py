@@ -170,7 +170,7 @@ def test_cli_diff_text_json_and_errors(seed_path: Path, seed_catalogue, tmp_path
     half.write_bytes(v.cut_in_half(seed_path))
     assert main(["diff", str(seed_path), str(half)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {half}:") and "truncated row" in err
+    assert err.startswith(f"error: {half}:") and "文件在第" in err and "the file ends at line" in err
 
 
 @pytest.mark.parametrize("spec", ["nothere.txt", "0123456789ab"])
@@ -206,3 +206,24 @@ def test_cli_validate_against_marks_new_results(seed_path: Path, seed_catalogue,
     marks = [m.toPython() for m in report.objects(None, SGS.new)]
     assert sorted(marks) == [False] * (len(marks) - 3) + [True] * 3
     assert len(marks) == len(set(report.subjects(RDF.type, SH.ValidationResult)))
+
+
+def test_cli_validate_against_a_revision_id(seed_path: Path, seed_catalogue, tmp_path: Path, capsys) -> None:
+    """`--against` takes a revision id of `--data-dir` as `diff` does: the same marks as
+    against the seed file (3 new results in a copy with item 12 numbered 11)."""
+    from servicegraph.store.revisions import RevisionStore
+
+    store = RevisionStore(tmp_path / "data")
+    revision_id = store.add(seed_path.read_bytes(), "seed.txt").meta.id
+    new = tmp_path / "dup.txt"
+    new.write_bytes(v.renumbered(seed_path, seed_catalogue, 12, 11))
+    data_dir = str(tmp_path / "data")
+    assert main(["validate", str(new), "--against", revision_id, "--data-dir", data_dir]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith(f"against {revision_id}: 3 new [new], ")
+    assert main(["validate", str(new), "--against", "current", "--data-dir", data_dir, "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["against"]["new"] == 3
+    assert main(["validate", str(new), "--against", "0123456789ab", "--data-dir", data_dir]) == 2
+    assert "no revision" in capsys.readouterr().err
+    assert main(["validate", str(new), "--against", revision_id, "--data-dir", str(tmp_path)]) == 2
+    assert "is not a revision store" in capsys.readouterr().err

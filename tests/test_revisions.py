@@ -93,7 +93,7 @@ def test_unreadable_uploads_name_file_and_line(history) -> None:
     _, outcomes = history
     broken, half = outcomes["broken"], outcomes["half"]
     assert isinstance(broken, CatalogueError) and broken.source == "broken.txt"
-    assert "row has 13 of 14 cells" in broken.message and broken.line is not None
+    assert "it has 13 of 14 cells" in broken.message and broken.line is not None
     assert isinstance(half, CatalogueError) and half.source == "half.txt" and half.line is not None
 
 

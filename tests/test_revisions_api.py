@@ -79,7 +79,7 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
         )
         assert broken.status_code == 422
         assert broken.json()["file"] == "broken.txt" and broken.json()["line"] > 0
-        assert "row has 13 of 14 cells" in broken.json()["message"]
+        assert "「事项类型」 (item type) cell" in broken.json()["message"]
         half = client.post(
             "/api/revisions", params={"name": "half.txt"}, content=v.cut_in_half(seed_path), headers=AUTH
         )

@@ -110,8 +110,8 @@ CASES: dict[str, tuple[Callable[[Graph], None], set[Outcome]]] = {
     "number duplicated": (
         lambda g: _set(g, S2, SG.number, Literal(1)),
         {
-            ("Violation", "DuplicateNumberShape", 1, 10, "item 1"),
-            ("Violation", "DuplicateNumberShape", 1, 21, "item 1"),
+            ("Violation", "DuplicateNumberShape", 1, 10, "item 1, line 21"),  # where the other one is
+            ("Violation", "DuplicateNumberShape", 1, 21, "item 1, line 10"),
         },
     ),
     "number not an integer": (
@@ -120,7 +120,7 @@ CASES: dict[str, tuple[Callable[[Graph], None], set[Outcome]]] = {
     ),
     "numbering skips an item": (
         lambda g: _set(g, S2, SG.number, Literal(3)),
-        {("Warning", "NumberGapShape", 3, 21, "3")},
+        {("Warning", "NumberGapShape", 3, 21, "2")},  # the value: the number missing
     ),
     "number inferred": (
         lambda g: _set(g, S2, SG.numberInferred, Literal(True)),
@@ -145,8 +145,8 @@ CASES: dict[str, tuple[Callable[[Graph], None], set[Outcome]]] = {
     "content duplicates another item's": (
         lambda g: _set(g, S2, DCTERMS.description, Literal("办理甲", lang="zh")),
         {
-            ("Warning", "DuplicateContentShape", 1, 10, "item 2"),
-            ("Warning", "DuplicateContentShape", 2, 21, "item 1"),
+            ("Warning", "DuplicateContentShape", 1, 10, "item 2, line 21"),
+            ("Warning", "DuplicateContentShape", 2, 21, "item 1, line 10"),
         },
     ),
     "no citation": (

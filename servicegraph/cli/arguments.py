@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 from servicegraph.api.settings import Settings
 from servicegraph.graph.namespaces import DEFAULT_BASE, base_iri
+from servicegraph.loaders.catalogue import read_catalogue
+from servicegraph.loaders.records import Catalogue
+from servicegraph.store.revisions import RevisionError, RevisionStore
 
 
 @cache
@@ -48,3 +52,26 @@ def add_base_argument(parser: argparse.ArgumentParser, default: str = DEFAULT_BA
         default=environment().base,
         help=f"base IRI of minted IRIs (default: $SERVICEGRAPH_BASE, else {default})",
     )
+
+
+def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
+    """`--data-dir DIR`: the revision store that revision ids name revisions of."""
+    parser.add_argument("--data-dir", type=Path, help="revision store to look revision ids up in")
+
+
+def revision_store(data_dir: Path | None, base: str | None) -> RevisionStore | None:
+    """The revision store in `data_dir`, None without one; RevisionError when the folder
+    holds none (it is not created)."""
+    if data_dir is None:
+        return None
+    if not (data_dir / "store.json").exists():
+        raise RevisionError(f"{data_dir} is not a revision store")
+    return RevisionStore(data_dir, base)
+
+
+def load_catalogue(spec: str, store: RevisionStore | None) -> Catalogue:
+    """A catalogue file if one is at `spec`, else the revision `spec` (an id or `current`)
+    of `store`; CatalogueError or RevisionError when it cannot be had."""
+    if Path(spec).exists() or store is None:
+        return read_catalogue(spec)
+    return store.catalogue(spec)

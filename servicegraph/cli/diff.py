@@ -9,14 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from servicegraph.cli.arguments import add_base_argument
+from servicegraph.cli.arguments import add_base_argument, add_data_dir_argument, load_catalogue, revision_store
 from servicegraph.graph.diff import change_set_graph, diff_catalogues, to_text
 from servicegraph.graph.namespaces import base_iri
-from servicegraph.loaders.catalogue import read_catalogue
-from servicegraph.loaders.records import Catalogue
-from servicegraph.store.revisions import RevisionError, RevisionStore
+from servicegraph.store.revisions import RevisionError
 
 HELP = "show what changed between two revisions (files or revision ids): items, fields, citations"
 
@@ -28,25 +25,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("text", "json", "turtle"), default="text",
         help="text: changes grouped by item, to read; json; turtle: the change set as RDF",
     )  # fmt: skip
-    parser.add_argument("--data-dir", type=Path, help="revision store to look revision ids up in")
+    add_data_dir_argument(parser)
     add_base_argument(parser, default="the store's")
 
 
-def _load(spec: str, store: RevisionStore | None) -> Catalogue:
-    """A file if one is there, else a revision of `store`."""
-    if Path(spec).exists() or store is None:
-        return read_catalogue(spec)
-    return store.catalogue(spec)
-
-
 def run(args: argparse.Namespace) -> int:
-    if args.data_dir and not (args.data_dir / "store.json").exists():
-        print(f"error: {args.data_dir} is not a revision store", file=sys.stderr)
-        return 2
     try:
-        store = RevisionStore(args.data_dir, args.base) if args.data_dir else None
+        store = revision_store(args.data_dir, args.base)
         base = store.base if store else base_iri(args.base)
-        old, new = _load(args.old, store), _load(args.new, store)
+        old, new = load_catalogue(args.old, store), load_catalogue(args.new, store)
     except (RevisionError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -50,4 +50,5 @@ def _text(doc: Document, iri: str) -> str:
         lines.append(
             f"  merged 《{doc.spellings[m.spelling].title}》 with 《{doc.spellings[m.other].title}》: {m.reason}"
         )
+    lines += [f"  {note}" for note in doc.kept_apart]
     return "\n".join(lines)

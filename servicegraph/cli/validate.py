@@ -1,7 +1,8 @@
 """`servicegraph validate FILE`: check a catalogue against the SHACL shapes.
 
 Exit status: 0 when there is no Violation (warnings allowed), 1 when there is one,
-2 when the file cannot be read (raised as CatalogueError, turned into 2 by the CLI).
+2 when the file cannot be read (raised as CatalogueError, turned into 2 by the CLI) or
+`--against` names no file and no revision of `--data-dir`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import json
 import sys
 
-from servicegraph.cli.arguments import add_base_argument
+from servicegraph.cli.arguments import add_base_argument, add_data_dir_argument, load_catalogue, revision_store
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.namespaces import base_iri
 from servicegraph.graph.report_compare import (
@@ -20,6 +21,7 @@ from servicegraph.graph.report_compare import (
 )
 from servicegraph.graph.validate import SEVERITIES, Report, Result, validate
 from servicegraph.loaders.catalogue import read_catalogue
+from servicegraph.store.revisions import RevisionError
 
 HELP = "validate a catalogue with the SHACL shapes; print every result grouped by item"
 
@@ -33,15 +35,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_base_argument(parser)
     parser.add_argument(
         "--against", metavar="OLD",
-        help="an older revision (file): mark each result new in this revision or already there",
+        help="an older revision (a file, or a revision id of --data-dir):"
+        " mark each result new in this revision or already there",
     )  # fmt: skip
+    add_data_dir_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    base = base_iri(args.base)
+    try:
+        store = revision_store(args.data_dir, args.base)
+        older = load_catalogue(args.against, store) if args.against else None
+    except (RevisionError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    base = store.base if store else base_iri(args.base)
     catalogue = read_catalogue(args.file)
     report = validate(build_graph(catalogue, base=base))
-    old = validate(build_graph(read_catalogue(args.against), base=base)) if args.against else None
+    old = validate(build_graph(older, base=base)) if older is not None else None
     new = new_by_result(old, report) if old is not None else None
     if old is not None and args.format == "json":
         doc = mark_new(report.to_json(), old.to_json(), args.against)
