@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +52,18 @@ def snapshot_from_graph(path: Path, generation: int, graph: rdflib.Graph) -> Sna
         names.append(ox.NamedNode(str(graph.identifier)))
     quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in graph for name in names)
     return write_snapshot(path, generation, quads)
+
+
+def layered_quads(graphs: Iterable[rdflib.Graph]) -> Iterator[ox.Quad]:
+    """Each graph in its named graph (its identifier, an IRI), and all of them in the
+    default graph: a catalogue revision and its status layer are read together there and
+    kept apart in their named graphs."""
+    for graph in graphs:
+        name = to_oxigraph(graph.identifier)
+        for s, p, o in graph:
+            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+            yield ox.Quad(*triple, ox.DefaultGraph())
+            yield ox.Quad(*triple, name)
 
 
 def _graph_name(graph: rdflib.Graph | rdflib.term.Node | None) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
