@@ -108,10 +108,13 @@ def status_layer(catalogue: Graph, tables: Sequence[StatusTable] | None, base: s
     table's facts about documents this catalogue cites (it speaks of national law that
     any catalogue may or may not cite)."""
     index = DocumentIndex.from_graph(catalogue, base)
-    if tables is None:
-        shipped = shipped_status()
-        tables = [replace(shipped, rows=tuple(r for r in shipped.rows if index.find(r.document) is not None))]
-    return build_status_graph(tables, index)
+    return build_status_graph([shipped_for(index)] if tables is None else tables, index)
+
+
+def shipped_for(index: DocumentIndex) -> StatusTable:
+    """The shipped table's facts about the documents of `index`."""
+    shipped = shipped_status()
+    return replace(shipped, rows=tuple(r for r in shipped.rows if index.find(r.document) is not None))
 
 
 def build_status_graph(tables: Sequence[StatusTable], index: DocumentIndex) -> Graph:
@@ -126,8 +129,7 @@ def build_status_graph(tables: Sequence[StatusTable], index: DocumentIndex) -> G
         if table.source in builder.problems:
             raise StatusError(table.source, builder.problems[table.source])
     _check_shapes(graph, index, tables)
-    builder.document_states()
-    return graph
+    return with_document_states(graph)
 
 
 class _Builder:
@@ -243,20 +245,25 @@ class _Builder:
         found = next(d for d in self.index.documents if d.iri == document)
         return found.titles[0]
 
-    def document_states(self) -> None:
-        """ELI's in-force state of each document with a fact: not in force after a repeal or
-        replacement (from its earliest date), else in force."""
-        for document in set(self.graph.objects(None, SG.document)):
-            ends = [
-                self.graph.value(f, DCT.date).toPython()
-                for f in self.graph.subjects(SG.document, document)
-                if self.graph.value(f, SG.event) in (SG.replaced, SG.repealed)
-            ]
-            if ends:
-                self.add(document, ELI.in_force, NOT_IN_FORCE)
-                self.add(document, ELI.date_no_longer_in_force, Literal(min(ends).isoformat(), datatype=XSD.date))
-            else:
-                self.add(document, ELI.in_force, IN_FORCE)
+
+def with_document_states(graph: Graph) -> Graph:
+    """`graph` (a status layer, or the union of several) with ELI's in-force state of each
+    document a fact speaks of, made afresh: not in force from its earliest repeal or
+    replacement, else in force."""
+    graph.remove((None, ELI.in_force, None))
+    graph.remove((None, ELI.date_no_longer_in_force, None))
+    for document in set(graph.objects(None, SG.document)):
+        ends = [
+            graph.value(f, DCT.date).toPython()
+            for f in graph.subjects(SG.document, document)
+            if graph.value(f, SG.event) in (SG.replaced, SG.repealed)
+        ]
+        if ends:
+            graph.add((document, ELI.in_force, NOT_IN_FORCE))
+            graph.add((document, ELI.date_no_longer_in_force, Literal(min(ends).isoformat(), datatype=XSD.date)))
+        else:
+            graph.add((document, ELI.in_force, IN_FORCE))
+    return graph
 
 
 def _digest(row: StatusRow, document: URIRef, replacement: URIRef | None) -> str:
