@@ -295,7 +295,7 @@ def _provision(text: str) -> Path_ | None:
         if match.start() != pos:
             return None
         try:
-            steps.append((match[2], parse_numeral(match[1])))  # type: ignore[arg-type]
+            steps.append((match[2], parse_numeral(match[1])))
         except ValueError:
             return None
         pos = match.end()
