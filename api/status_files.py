@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from servicegraph.api.revisions import Revisions, _authorise, _catalogue_bytes, _read_body, publish
 from servicegraph.loaders.status import StatusError, parse_status
-from servicegraph.store.revisions import RevisionError, StatusExists, StatusFileMeta
+from servicegraph.store.revisions import NoRevision, RevisionError, StatusExists, StatusFileMeta
 
 router = APIRouter(prefix="/api/status-files", tags=["revisions"])
 
@@ -37,7 +37,8 @@ async def list_status_files(request: Request) -> dict[str, Any]:
     summary="Upload a status file (CSV); its facts join the status layer unless a row is bad",
     responses={
         401: {"description": "No or a wrong token."}, 403: {"description": "Uploads are disabled."},
-        409: {"description": "These bytes were loaded before."}, 413: {"description": "Too large."},
+        409: {"description": "These bytes were loaded before, or there is no catalogue revision yet."},
+        413: {"description": "Too large."},
         422: {"description": "A bad row (unknown document, not a date, a replacement that is no document…): "
               "each problem with its line; the status served is kept."},
         503: {"description": "Another process is writing to the data directory."},
@@ -55,6 +56,8 @@ async def upload_status_file(request: Request, name: str | None = None) -> JSONR
             return JSONResponse(exc.to_json(), status_code=422)
         except StatusExists as exc:
             return JSONResponse({"error": str(exc), "status_file": exc.meta.to_json()}, status_code=409)
+        except NoRevision as exc:
+            return JSONResponse({"error": str(exc)}, status_code=409)
         except RevisionError as exc:
             return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "5"})
     return JSONResponse({"status_file": meta.to_json()}, status_code=201)

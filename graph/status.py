@@ -223,9 +223,15 @@ class _Builder:
         return iri
 
     def changes(self, row: StatusRow, fact: URIRef, document: URIRef, replacement: URIRef | None) -> None:
-        """Each provision change: from the cited document's provision to one of the
-        replacing document (or, for an amendment, of the document's revised text)."""
-        target_doc = replacement if replacement is not None and row.event in ENDED else document
+        """Each provision change: from the cited provision to one of the replacing document
+        or, when the document itself was amended, of its text as in force from the fact's date
+        (`{document}/{date}`: the numbers of the old text keep their IRIs)."""
+        if not row.changes:
+            return
+        if replacement is not None and row.event in ENDED:
+            target_doc, title = replacement, f"《{self.titles.get(replacement) or self._title(replacement)}》"
+        else:
+            target_doc, title = self.version(document, row)
         for n, change in enumerate(row.changes, 1):
             node = URIRef(f"{fact}/change/{n}")
             old = iris.provision(document, change.provision)
@@ -236,14 +242,25 @@ class _Builder:
             if change.to is not None:
                 new = iris.provision(target_doc, change.to)
                 self.add(node, SG.toProvision, new)
-                if target_doc != document:
-                    self.add(new, ELI.changes, old)
-                title = self.titles.get(target_doc) or self._title(document)
-                self.add(new, RDFS.label, Literal(f"《{title}》{provision_label(change.to)}", lang="zh"))
+                self.add(new, ELI.changes, old)
+                self.add(new, RDFS.label, Literal(f"{title}{provision_label(change.to)}", lang="zh"))
+
+    def version(self, document: URIRef, row: StatusRow) -> tuple[URIRef, str]:
+        """The document's text in force from `row.date`, and how to print its title."""
+        when = row.date.isoformat()
+        version = URIRef(f"{document}/{when}")
+        title = f"《{self._title(document)}》（{when}起施行）"
+        self.add(version, RDF.type, ELI.LegalResource)
+        self.add(version, DCT.isVersionOf, document)
+        self.add(version, DCT.date, Literal(when, datatype=XSD.date))
+        self.add(version, RDFS.label, Literal(title, lang="zh"))
+        return version, title
 
     def _title(self, document: URIRef) -> str:
-        found = next(d for d in self.index.documents if d.iri == document)
-        return found.titles[0]
+        """The canonical title of a cited document, or of a replacing one made here."""
+        if document in self.titles:
+            return self.titles[document]
+        return next(d for d in self.index.documents if d.iri == document).titles[0]
 
 
 def with_document_states(graph: Graph) -> Graph:

@@ -114,6 +114,10 @@ class StatusFileMeta:
         return asdict(self)
 
 
+class NoRevision(RevisionError):
+    """A status file came before any catalogue revision it could be read against."""
+
+
 class StatusExists(RevisionError):
     def __init__(self, meta: StatusFileMeta) -> None:
         super().__init__(f"status file {meta.id} was already loaded from {meta.source} at {meta.loaded}")
@@ -382,13 +386,12 @@ class RevisionStore:
 
         `cited_only`: keep only the facts about documents the revision cites (the shipped
         table); otherwise a fact about any other document refuses the file. Raises
-        `StatusError` (every bad row, with its line), `StatusExists`, or `RevisionError`
-        when there is no revision yet.
+        `StatusError` (every bad row, with its line), `StatusExists`, or `NoRevision`.
         """
         with self._writer_lock():
             current = self.current_id()
             if current is None:
-                raise RevisionError("a status file is read against the current revision: add a catalogue first")
+                raise NoRevision("a status file is read against the current revision: add a catalogue first")
             status_id = table.sha256[:12]
             if (self.directory / "status" / status_id / "meta.json").exists():
                 raise StatusExists(next(m for m in self.status_files() if m.id == status_id))

@@ -145,6 +145,9 @@ def store_server(data_dir: Path, **settings) -> Iterator[httpx.Client]:
 
 def test_status_uploads_to_a_data_directory_and_revisions_keep_the_layer(tmp_path: Path, seed_path: Path) -> None:
     data = tmp_path / "data"
+    with store_server(tmp_path / "empty") as client:
+        early = client.post("/api/status-files", content=GOOD, headers=AUTH)
+        assert early.status_code == 409 and "add a catalogue first" in early.json()["error"]
     with store_server(data, source=seed_path, status=()) as client:
         assert client.get("/api/review/statutes/信访条例").json()["status"] == "replaced"
         assert [f["source"] for f in client.get("/api/status-files").json()["status_files"]] == ["national.csv"]

@@ -250,18 +250,18 @@ def test_a_renumbered_article_is_mapped_to_its_new_number(seed_graph: Graph) -> 
     )
     cites = {(s.number, c.provision_label): c for s in run_check(seed_graph, layer).services for c in s.citations}
     art9 = cites[(28, "《中华人民共和国动物防疫法》第九条")]
-    assert (art9.status, art9.change, art9.changed_to) == (
-        "amended",
-        "renumbered",
-        f"{B}legal/中华人民共和国动物防疫法/art_11",
-    )
+    # the revised text's article 11 is not the old text's (which the catalogue may cite too)
+    revised = f"{B}legal/中华人民共和国动物防疫法/2021-05-01"
+    assert (art9.status, art9.change, art9.changed_to) == ("amended", "renumbered", f"{revised}/art_11")
     assert "第十一条" in art9.reason[0] and "第十一条" in art9.reason[1]
     par = cites[(28, "《中华人民共和国动物防疫法》第十五条第二款")]  # its article was merged
-    assert (par.change, par.changed_to_label) == ("merged", "《中华人民共和国动物防疫法》第二十条")
+    merged_into = "《中华人民共和国动物防疫法》（2021-05-01起施行）第二十条"
+    assert (par.change, par.changed_to_label) == ("merged", merged_into)
     assert cites[(38, "《中华人民共和国动物防疫法》第六条")].change == "deleted"
     assert cites[(38, "《中华人民共和国动物防疫法》第七条")].change is None
     doctor = cites[(57, "《中华人民共和国执业医师法》第二十一条")]
     assert (doctor.status, doctor.changed_to) == ("repealed", f"{B}legal/中华人民共和国医师法/art_23")
+    assert doctor.changed_to_label == "《中华人民共和国医师法》第二十三条"
 
 
 def test_the_impact_of_an_unpublished_amendment_lists_services_agencies_and_levels(
@@ -320,3 +320,25 @@ def test_status_files_on_disk_are_read_with_their_name(tmp_path: Path) -> None:
     with pytest.raises(StatusError) as caught:
         read_status(tmp_path / "missing.csv")
     assert "missing.csv" in str(caught.value)
+
+
+def test_the_layers_shapes_refuse_what_the_rows_cannot_say(seed_graph: Graph, index: DocumentIndex) -> None:
+    """The shapes guard the layer itself (e.g. one edited as Turtle): a fact without a date,
+    a replaced one without its replacement, a change to nowhere are Violations, each at the
+    fact's line."""
+    from servicegraph.graph.namespaces import DCTERMS
+    from servicegraph.graph.status import status_shapes
+    from servicegraph.graph.validate import validate
+
+    layer = status_layer(seed_graph, None, B)
+    data = Graph()
+    for triple in [*layer, *index.type_triples()]:
+        data.add(triple)
+    assert validate(data, status_shapes()).conforms
+    fact = layer.value(None, SG.document, URIRef(f"{B}legal/信访条例"))
+    data.remove((fact, DCTERMS.date, None))
+    data.remove((fact, SG.replacement, None))
+    data.add((fact, SG.document, URIRef(f"{B}legal/无此文件")))
+    report = validate(data, status_shapes())
+    violated = {(r.shape.rsplit("#", 1)[-1], r.line) for r in report.results if r.severity == "Violation"}
+    assert violated == {("FactDate", 2), ("ReplacedHasReplacement", 2), ("FactDocument", 2)}
