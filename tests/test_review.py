@@ -138,9 +138,9 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
 
 @contextmanager
 def store_server(data_dir: Path, **settings) -> Iterator[httpx.Client]:
-    with served_app(Settings(data_dir=data_dir, workers=1, upload_token=TOKEN, **settings)) as app:
-        with running(app) as url, httpx.Client(base_url=url, timeout=120) as client:
-            yield client
+    settings = Settings(data_dir=data_dir, workers=1, upload_token=TOKEN, **settings)
+    with served_app(settings) as app, running(app) as url, httpx.Client(base_url=url, timeout=120) as client:
+        yield client
 
 
 def test_status_uploads_to_a_data_directory_and_revisions_keep_the_layer(tmp_path: Path, seed_path: Path) -> None:

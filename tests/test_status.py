@@ -20,8 +20,8 @@ from servicegraph.api.review import check, impact, local_runner
 from servicegraph.graph.build import build_graph
 from servicegraph.graph.currency import Currency
 from servicegraph.graph.namespaces import DEFAULT_BASE, ELI, SG
-from servicegraph.graph.statutes import identify, title_key
 from servicegraph.graph.status import DocumentIndex, build_status_graph, status_layer
+from servicegraph.graph.statutes import identify, title_key
 from servicegraph.loaders.dates import date_in, parse_date
 from servicegraph.loaders.status import StatusError, StatusTable, parse_status, shipped_status
 
