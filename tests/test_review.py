@@ -138,8 +138,8 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
 
 @contextmanager
 def store_server(data_dir: Path, **settings) -> Iterator[httpx.Client]:
-    settings = Settings(data_dir=data_dir, workers=1, upload_token=TOKEN, **settings)
-    with served_app(settings) as app, running(app) as url, httpx.Client(base_url=url, timeout=120) as client:
+    config = Settings(data_dir=data_dir, workers=1, upload_token=TOKEN, **settings)
+    with served_app(config) as app, running(app) as url, httpx.Client(base_url=url, timeout=120) as client:
         yield client
 
 
