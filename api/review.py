@@ -20,11 +20,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from rdflib import Graph, Literal, URIRef
 
+from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api.context import Consistent, Context, answer, context
 from servicegraph.graph.currency import TO_REVIEW, Currency, currency
-from servicegraph.graph.namespaces import DCTERMS, ELI, RDFS, SG
-from servicegraph.graph.status import CitedDocument, DocumentIndex, build_status_graph
+from servicegraph.graph.namespaces import DCTERMS, ELI, RDF, RDFS, SG
+from servicegraph.graph.status import EVENT_CONCEPTS, CitedDocument, DocumentIndex, build_status_graph
 from servicegraph.loaders.status import COLUMNS, StatusError, StatusTable, parse_status
 from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.limits import MAX_RESULT_BYTES
@@ -34,6 +35,7 @@ from servicegraph.store.snapshots import layered_quads
 router = APIRouter(prefix="/api/review", tags=["review"], route_class=Consistent)
 Ctx = Annotated[Context, Depends(context)]
 
+EVENTS = {concept: event for event, concept in EVENT_CONCEPTS.items()}
 IMPACT_LIMIT = 64 * 1024
 """Bytes an impact request may send (a few status rows)."""
 
@@ -75,7 +77,7 @@ async def impact(runner: nq.Runner, table: StatusTable, base: str) -> dict[str, 
     its document (their agencies, levels and roles, and their status before and after),
     and the agencies and levels over all facts. `StatusError` when a row is bad."""
     layer = build_status_graph([table], await document_index(runner, base))
-    facts = sorted(layer.subjects(SG.line, None), key=lambda f: int(layer.value(f, SG.line)))
+    facts = sorted(layer.subjects(RDF.type, SG.StatusFact), key=lambda f: int(layer.value(f, SG.line)))
     out = [await _fact_impact(runner, layer, fact) for fact in facts]
     return {
         "published": False,
@@ -87,50 +89,57 @@ async def impact(runner: nq.Runner, table: StatusTable, base: str) -> dict[str, 
 
 
 async def _fact_impact(runner: nq.Runner, layer: Graph, fact: URIRef) -> dict[str, Any]:
+    """One fact's impact: each service citing its document, checked whole before and after."""
     document = layer.value(fact, SG.document)
-    rows = await nq.run(runner, "citation-status", {"document": document})
-    before = currency(rows)
-    after = currency([*rows, *_as_published(rows, layer, fact)])
     touched = await nq.run(runner, "statute-services", {"document": document})
-    agencies: dict[int, set[str]] = {}
-    levels: dict[int, set[tuple[str, str]]] = {}
+    agencies: dict[str, set[str]] = {}
+    levels: dict[str, set[tuple[str, str | None]]] = {}
     for r in touched:
-        agencies.setdefault(int(r["number"]), set())
+        service = str(r["service"])
+        agencies.setdefault(service, set())
+        levels.setdefault(service, set())
         if r["agency_name"]:
-            agencies[int(r["number"])].add(str(r["agency_name"]))
+            agencies[service].add(str(r["agency_name"]))
         if r["level"]:
-            levels.setdefault(int(r["number"]), set()).add((_local(r["level"]), _local(r["role"])))
+            levels[service].add((str(m.sg_key(r["level"])), m.role_key(r["role"])))
     services = []
-    for old, new in zip(before.services, after.services, strict=True):
+    for service in agencies:
+        rows = await nq.run(runner, "citation-status", {"service": URIRef(service)})
+        (before,) = currency(rows).services
+        (after,) = currency([*rows, *_as_published(rows, layer, fact)]).services
         services.append(
             {
-                "number": new.number,
-                "title": new.title,
-                "service": new.service,
-                "provisions": sorted({c.provision_label for c in new.citations}),
-                "agencies": sorted(agencies.get(new.number, ())),
-                "levels": [{"level": lv, "role": role} for lv, role in sorted(levels.get(new.number, ()))],
-                "review_before": old.review,
-                "review_after": new.review,
-                "only_repealed_after": new.only_repealed,
-                "citations": [c.to_json() for c in new.citations],
+                "number": after.number,
+                "title": after.title,
+                "service": service,
+                "provisions": sorted({c.provision_label for c in after.citations if c.document == str(document)}),
+                "agencies": sorted(agencies[service]),
+                "levels": [{"level": lv, "role": role} for lv, role in sorted(levels[service], key=str)],
+                "review_before": before.review,
+                "review_after": after.review,
+                "only_repealed_before": before.only_repealed,
+                "only_repealed_after": after.only_repealed,
+                "citations": [c.to_json() for c in after.citations],
             }
         )
+    title = next(
+        (c["document_title"] for s in services for c in s["citations"] if c["document"] == str(document)), None
+    )
     return {
         "line": int(layer.value(fact, SG.line)),
         "document": str(document),
-        "document_title": before.services[0].citations[0].document_title if before.services else None,
-        "event": _local(layer.value(fact, SG.event)),
+        "document_title": title,
+        "event": EVENTS[layer.value(fact, SG.event)],
         "date": str(layer.value(fact, DCTERMS.date)),
-        "services": services,
+        "services": sorted(services, key=lambda s: s["number"]),
         "agencies": sorted({a for s in services for a in s["agencies"]}),
         "levels": sorted({lv["level"] for s in services for lv in s["levels"]}),
     }
 
 
 def _as_published(rows: list[nq.Row], layer: Graph, fact: URIRef) -> list[nq.Row]:
-    """The rows citation-status.rq would give for the unpublished `fact`, one per citation
-    (and per provision change of the cited provision or one it is part of)."""
+    """The rows citation-status.rq would give for the unpublished `fact`, one per citation of
+    its document (and per provision change of the cited provision or one it is part of)."""
     replacement = layer.value(fact, SG.replacement)
     title = None if replacement is None else layer.value(replacement, DCTERMS.title)
     number = None if replacement is None else layer.value(replacement, ELI.id_local)
@@ -150,6 +159,8 @@ def _as_published(rows: list[nq.Row], layer: Graph, fact: URIRef) -> list[nq.Row
     changes = [(str(layer.value(c, SG.fromProvision)), c) for c in layer.objects(fact, SG.provisionChange)]
     out: dict[str, nq.Row] = {}
     for row in rows:
+        if row["document"] != str(layer.value(fact, SG.document)):
+            continue
         target = str(row["target"])
         mine = [(p, c) for p, c in changes if target == p or target.startswith(p + "/")]
         out.setdefault(str(row["citation"]), {**row, **fields})
@@ -161,10 +172,6 @@ def _as_published(rows: list[nq.Row], layer: Graph, fact: URIRef) -> list[nq.Row
                 "to": None if to is None else str(to), "to_label": None if label is None else str(label),
             }  # fmt: skip
     return list(out.values())
-
-
-def _local(iri: object) -> str:
-    return str(iri).rsplit("#", 1)[-1]
 
 
 # ---- routes ----

@@ -135,7 +135,7 @@ def build_status_graph(tables: Sequence[StatusTable], index: DocumentIndex) -> G
 class _Builder:
     def __init__(self, index: DocumentIndex) -> None:
         self.index = index
-        self.minter = Minter(index.base, "0" * 12)
+        self.minter = Minter(index.base, "0" * 12)  # mints documents only: no revision here
         self.graph = Graph(identifier=status_graph_iri(index.base))
         for prefix, ns in PREFIXES.items():
             self.graph.bind(prefix, ns)
@@ -284,8 +284,10 @@ def with_document_states(graph: Graph) -> Graph:
 
 
 def _digest(row: StatusRow, document: URIRef, replacement: URIRef | None) -> str:
-    """A fact's IRI is its content's: the same fact from two files is one node."""
-    text = "\n".join((str(document), row.event, row.date.isoformat(), str(replacement or "")))
+    """A fact's IRI is its content's: the same fact from two files is one node (with each
+    file's line and provenance)."""
+    changes = ";".join(f"{c.provision_text}>{c.change}>{c.to_text or ''}" for c in row.changes)
+    text = "\n".join((str(document), row.event, row.date.isoformat(), str(replacement or ""), changes))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 

@@ -342,3 +342,18 @@ def test_the_layers_shapes_refuse_what_the_rows_cannot_say(seed_graph: Graph, in
     report = validate(data, status_shapes())
     violated = {(r.shape.rsplit("#", 1)[-1], r.line) for r in report.results if r.severity == "Violation"}
     assert violated == {("FactDate", 2), ("ReplacedHasReplacement", 2), ("FactDocument", 2)}
+
+
+def test_impact_judges_each_touched_service_whole(seed_graph: Graph) -> None:
+    """Items 24 and 25 cite 信访条例 (replaced, shipped table) and 重庆市信访条例: repealing the
+    second would leave them resting only on repealed law; nothing else cites it."""
+    runner = local_runner([seed_graph, status_layer(seed_graph, None, B)])
+    result = asyncio.run(impact(runner, table("《重庆市信访条例》,repealed,2030-01-01,,,test\n"), B))
+    (fact,) = result["facts"]
+    assert (fact["event"], fact["document_title"]) == ("repealed", "重庆市信访条例")
+    assert [
+        (s["number"], s["review_before"], s["only_repealed_before"], s["only_repealed_after"]) for s in fact["services"]
+    ] == [
+        (24, True, False, True),
+        (25, True, False, True),
+    ]
