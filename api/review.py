@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api.context import Consistent, Context, answer, context
+from servicegraph.api.revisions import _read_body as read_body
 from servicegraph.graph.currency import TO_REVIEW, Currency, currency
 from servicegraph.graph.namespaces import DCTERMS, ELI, RDF, RDFS, SG
 from servicegraph.graph.status import EVENT_CONCEPTS, CitedDocument, DocumentIndex, build_status_graph
@@ -245,9 +246,7 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
     },
 )
 async def post_impact(request: Request, ctx: Ctx) -> JSONResponse:
-    data = await request.body()
-    if len(data) > IMPACT_LIMIT:
-        raise HTTPException(413, f"an impact request is at most {IMPACT_LIMIT} bytes")
+    data = await read_body(request, IMPACT_LIMIT)
     try:
         table = parse_status(_as_csv(request, data), "impact")
         result = await answer(impact(ctx.runner, table, ctx.base))

@@ -39,12 +39,12 @@ SHIPPED: Traversable = resources.files("servicegraph.loaders") / "status-facts" 
 """The status table shipped with the project: changes to national law the seed cites."""
 
 EVENTS: dict[str, tuple[str, ...]] = {
-    "in-force": ("in-force", "in force", "现行有效", "有效"),
-    "amended": ("amended", "revised", "修订", "修正", "修改"),
+    "in-force": ("in-force", "现行有效", "in force", "有效"),
+    "amended": ("amended", "修订", "revised", "修正", "修改"),
     "replaced": ("replaced", "被替代", "替代", "废止并替代"),
     "repealed": ("repealed", "废止", "失效"),
 }
-"""Event → the words a row may write it with."""
+"""Event → the words a row may write it with (the first two: its English and Chinese names)."""
 
 CHANGES: dict[str, tuple[str, ...]] = {
     "renumbered": ("", "renumbered", "改为", "移至"),
@@ -164,8 +164,12 @@ def shipped_status() -> StatusTable:
 
 def parse_status(data: bytes, source: str) -> StatusTable:
     """The facts of a status file's bytes (UTF-8 or GB18030, any line ends)."""
-    text = decode(data, source).text
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(decode(data, source).text)))
+    except CatalogueError as exc:  # undecodable bytes
+        raise StatusError(source, [Problem(exc.line, f"无法解码：{exc.message}", exc.message)]) from None
+    except csv.Error as exc:
+        raise StatusError(source, [Problem(None, f"不是 CSV 文件：{exc}", f"not a CSV file: {exc}")]) from None
     header_at = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
     if header_at is None:
         raise StatusError(source, [Problem(None, "文件为空", "the file is empty")])
@@ -205,7 +209,7 @@ def _row(line: int, cells: dict[str, str]) -> StatusRow | list[Problem]:
         problems.append(Problem(line, "未写明文件", "no document named"))
     event = _event(cells["event"])
     if event is None:
-        words = " / ".join(f"{k} ({v[-1]})" for k, v in EVENTS.items())
+        words = " / ".join(f"{k} ({v[1]})" for k, v in EVENTS.items())
         problems.append(
             Problem(
                 line,

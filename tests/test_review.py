@@ -132,6 +132,10 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
         assert json_fact.json()["services"] == [24, 25]
         bad = client.post("/api/review/impact", content=BAD, headers={"Content-Type": "text/csv"})
         assert bad.status_code == 422 and [p["line"] for p in bad.json()["problems"]] == [3]
+        not_json = client.post("/api/review/impact", content=b"{", headers={"Content-Type": "application/json"})
+        assert not_json.status_code == 400
+        huge = client.post("/api/review/impact", content=GOOD * 2000, headers={"Content-Type": "text/csv"})
+        assert huge.status_code == 413
         # nothing was published
         assert client.get("/api/review/statutes/中华人民共和国电力法").json()["status"] == "unknown"
 

@@ -357,3 +357,10 @@ def test_impact_judges_each_touched_service_whole(seed_graph: Graph) -> None:
         (24, True, False, True),
         (25, True, False, True),
     ]
+
+
+def test_bytes_that_are_no_text_or_no_csv_are_refused_as_status_files() -> None:
+    for data in (bytes([0xFF, 0xFE, 0x80, 0x81]) * 20, HEADER.encode() + b"a,b\x00,c\n"):
+        with pytest.raises(StatusError) as caught:
+            parse_status(data, "junk.csv")
+        assert str(caught.value).startswith("junk.csv")
