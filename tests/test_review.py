@@ -74,6 +74,15 @@ def test_a_bad_status_file_is_an_error_naming_each_line(tmp_path: Path, seed_pat
     assert f"{unknown}:2: " in capsys.readouterr().err
 
 
+def test_the_catalogues_date_on_the_command_line(seed_path: Path, capsys) -> None:
+    assert main(["currency", str(seed_path), "--catalogue-date", "2022-01-01", "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    # amended before that date, so cited as amended: 政府信息公开条例 (2019, item 26), 动物防疫法 (2021, items 28, 38)
+    assert doc["read_at"] == "2022-01-01" and doc["services_to_review"] == 10 - 3
+    assert main(["currency", str(seed_path), "--catalogue-date", "2022-02-30"]) == 2
+    assert "not a date" in capsys.readouterr().err
+
+
 def test_validate_reports_the_check_as_warnings_at_the_citation_lines(seed_path: Path, capsys) -> None:
     assert main(["validate", str(seed_path), "--status", "--format", "json"]) == 0  # warnings only
     report = json.loads(capsys.readouterr().out)
