@@ -24,7 +24,7 @@ from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api.context import Consistent, Context, answer, context
 from servicegraph.api.revisions import _read_body as read_body
-from servicegraph.graph.currency import TO_REVIEW, Currency, currency
+from servicegraph.graph.currency import TO_REVIEW, Currency, ServiceStatus, currency
 from servicegraph.graph.namespaces import DCTERMS, ELI, RDF, RDFS, SG
 from servicegraph.graph.status import EVENT_CONCEPTS, CitedDocument, DocumentIndex, build_status_graph
 from servicegraph.loaders.status import COLUMNS, StatusError, StatusTable, parse_status
@@ -178,7 +178,11 @@ def _as_published(rows: list[nq.Row], layer: Graph, fact: URIRef) -> list[nq.Row
 # ---- routes ----
 
 
-@router.get("", summary="Services to review: a cited document amended since the catalogue's date, replaced or repealed")
+@router.get(
+    "",
+    response_model=m.Review,
+    summary="Services to review: a cited document amended since the catalogue's date, replaced or repealed",
+)
 async def list_review(ctx: Ctx) -> dict[str, Any]:
     result = await answer(check(ctx.runner))
     doc = result.to_json()
@@ -188,6 +192,7 @@ async def list_review(ctx: Ctx) -> dict[str, Any]:
 
 @router.get(
     "/services/{number}",
+    response_model=m.ServiceReview,
     summary="One service's review status: each citation in force, amended since, replaced, repealed or unknown",
     responses={404: {"description": "No service has that number."}},
 )
@@ -196,13 +201,16 @@ async def service_review(ctx: Ctx, number: int) -> dict[str, Any]:
     if not rows:
         raise HTTPException(404, f"no service numbered {number}")
     result = await answer(check(ctx.runner, service=URIRef(str(rows[0]["service"]))))
+    read_at = None if result.read_at is None else result.read_at.isoformat()
     if not result.services:  # a service citing nothing
-        return {"number": number, "title": str(rows[0]["title"]), "review": False, "citations": []}
-    return {"read_at": result.to_json()["read_at"], **result.services[0].to_json()}
+        service = ServiceStatus(str(rows[0]["service"]), number, str(rows[0]["title"]), [])
+        return {"read_at": read_at, **service.to_json()}
+    return {"read_at": read_at, **result.services[0].to_json()}
 
 
 @router.get(
     "/statutes/{key}",
+    response_model=m.StatuteReview,
     summary="One cited document's status facts and the services citing it, with their review status",
     responses={404: {"description": "No cited document has that key."}},
 )
@@ -241,7 +249,7 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
         }
     },
     responses={
-        200: {"description": "The services, agencies and levels each fact would touch."},
+        200: {"description": "The services, agencies and levels each fact would touch.", "model": m.Impact},
         422: {"description": "A bad row: each problem with its line, in Chinese and English."},
     },
 )

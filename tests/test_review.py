@@ -20,6 +20,7 @@ import pytest
 import seed_variants as v
 from http_server import running, serving
 
+from servicegraph.api.models import Impact
 from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
 from servicegraph.cli import main
@@ -124,6 +125,10 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
         (citation,) = item57["citations"]
         assert citation["status"] == "repealed" and citation["replacement_title"] == "《中华人民共和国医师法》"
         assert client.get("/api/review/services/1").json()["citations"][0]["status"] == "unknown"
+        paths = client.get("/openapi.json").json()["paths"]
+        assert paths["/api/review/services/{number}"]["get"]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ]
         assert client.get("/api/review/services/999").status_code == 404
 
         statute = client.get("/api/review/statutes/信访条例").json()
@@ -134,6 +139,7 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
         csv_fact = client.post("/api/review/impact", content=GOOD, headers={"Content-Type": "text/csv"})
         assert csv_fact.status_code == 200, csv_fact.text
         assert {44, 45, 46, 47, 48} <= set(csv_fact.json()["services"]) and csv_fact.json()["published"] is False
+        Impact.model_validate(csv_fact.json())  # the answer is what the OpenAPI says
         json_fact = client.post(
             "/api/review/impact",
             json={"document": "信访条例", "event": "amended", "date": "2030-01-01"},
