@@ -26,7 +26,7 @@ from servicegraph.api.context import Consistent, Context, answer, context
 from servicegraph.api.revisions import _read_body as read_body
 from servicegraph.graph.currency import TO_REVIEW, Currency, ServiceStatus, currency
 from servicegraph.graph.namespaces import DCTERMS, ELI, RDF, RDFS, SG
-from servicegraph.graph.status import EVENT_CONCEPTS, CitedDocument, DocumentIndex, build_status_graph
+from servicegraph.graph.status import CONCEPT_NAMES, CitedDocument, DocumentIndex, build_status_graph
 from servicegraph.loaders.status import COLUMNS, StatusError, StatusTable, parse_status
 from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.limits import MAX_RESULT_BYTES
@@ -36,7 +36,6 @@ from servicegraph.store.snapshots import layered_quads
 router = APIRouter(prefix="/api/review", tags=["review"], route_class=Consistent)
 Ctx = Annotated[Context, Depends(context)]
 
-EVENTS = {concept: event for event, concept in EVENT_CONCEPTS.items()}
 IMPACT_LIMIT = 64 * 1024
 """Bytes an impact request may send (a few status rows)."""
 
@@ -130,7 +129,7 @@ async def _fact_impact(runner: nq.Runner, layer: Graph, fact: URIRef) -> dict[st
         "line": int(layer.value(fact, SG.line)),
         "document": str(document),
         "document_title": title,
-        "event": EVENTS[layer.value(fact, SG.event)],
+        "event": CONCEPT_NAMES[str(layer.value(fact, SG.event))],
         "date": str(layer.value(fact, DCTERMS.date)),
         "services": sorted(services, key=lambda s: s["number"]),
         "agencies": sorted({a for s in services for a in s["agencies"]}),

@@ -19,11 +19,10 @@ from typing import Any
 
 from rdflib import URIRef
 
-from servicegraph.graph.namespaces import SG
+from servicegraph.graph.status import CONCEPT_NAMES, ENDED
 from servicegraph.graph.validate import SGS, Result
 
 STATUSES = ("in-force", "amended", "replaced", "repealed", "unknown")
-ENDED = ("replaced", "repealed")
 TO_REVIEW = ("amended", "replaced", "repealed")
 
 REASONS = {
@@ -174,12 +173,6 @@ def _titled(title: Any, number: Any) -> str | None:
     return f"《{title}》" + (f"({number})" if number else "")
 
 
-def _key(iri: Any) -> str:
-    """sg:replaced → "replaced" (the status and change concepts' local names, kebab-cased)."""
-    local = str(iri).removeprefix(str(SG))
-    return "in-force" if local == "inForce" else local
-
-
 def currency(rows: Iterable[Row]) -> Currency:
     """One status per citation from citation-status.rq rows, grouped by service in order."""
     citations: dict[str, CitationStatus] = {}
@@ -197,7 +190,7 @@ def currency(rows: Iterable[Row]) -> Currency:
             )  # fmt: skip
         if r["fact"] is not None:
             fact = Fact(
-                str(r["fact"]), _key(r["event"]), _date(r["date"]) or date.min, r["replacement"],
+                str(r["fact"]), CONCEPT_NAMES[str(r["event"])], _date(r["date"]) or date.min, r["replacement"],
                 _titled(r["replacement_title"], r["replacement_number"]), str(r["source"]),
             )  # fmt: skip
             if fact not in c.facts:
@@ -230,7 +223,7 @@ def _decide(c: CitationStatus, read_at: date | None, changes: Sequence[Row]) -> 
     mapped = [r for r in changes if str(r["fact"]) == deciding.iri]
     if c.status != "in-force" and mapped:
         best = max(mapped, key=lambda r: len(str(r["changed"])))  # the most specific provision mapped
-        c.change, c.changed_to, c.changed_to_label = _key(best["change"]), best["to"], best["to_label"]
+        c.change, c.changed_to, c.changed_to_label = CONCEPT_NAMES[str(best["change"])], best["to"], best["to_label"]
 
 
 def warnings(result: Currency) -> list[Result]:

@@ -42,6 +42,8 @@ SHAPES = resources.files("servicegraph.shapes") / "status.ttl"
 
 EVENT_CONCEPTS = {"in-force": SG.inForce, "amended": SG.amended, "replaced": SG.replaced, "repealed": SG.repealed}
 CHANGE_CONCEPTS = {"renumbered": SG.renumbered, "merged": SG.merged, "deleted": SG.deleted}
+CONCEPT_NAMES = {str(concept): name for name, concept in {**EVENT_CONCEPTS, **CHANGE_CONCEPTS}.items()}
+"""An event's or provision change's concept IRI → its name in status files (loaders/status.py)."""
 ENDED = ("replaced", "repealed")
 """Events after which a document is no longer in force."""
 
