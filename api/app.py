@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicegraph.api import index, linked_data, routes, service_description, sparql
+from servicegraph.api import index, linked_data, review, routes, service_description, sparql, status_files
 from servicegraph.api import revisions as revision_routes
 from servicegraph.api.query_guard import QueryRefused
 from servicegraph.api.settings import UPLOAD_GRACE, Settings
@@ -103,9 +103,11 @@ def create_app(
     app.include_router(sparql.router)
     app.include_router(service_description.router)
     app.include_router(routes.router)  # /api/: the named queries as JSON
+    app.include_router(review.router)  # /api/review: is the legal basis still law?
     app.include_router(linked_data.router)  # every minted IRI resolves here
     if revisions is not None:
         app.include_router(revision_routes.router)
+        app.include_router(status_files.router)
         revision_routes.attach(
             app, revisions, token=settings.upload_token, max_upload_bytes=settings.max_upload_bytes,
             grace=settings.timeout + UPLOAD_GRACE,

@@ -214,3 +214,111 @@ class NamedQueryInfo(BaseModel):
     description: str
     parameters: list[str]
     url: str = Field(description="Where to GET the query text (application/sparql-query).")
+
+
+# --- review: is the legal basis still law? (docs/status.md) --------------------------------
+
+
+class Reason(BaseModel):
+    zh: str
+    en: str
+
+
+class CitationReview(BaseModel):
+    service: str
+    number: int
+    title: str = Field(description="The service's title.")
+    citation: str
+    line: int | None = Field(description="The citation's source line.")
+    provision: str = Field(description="The cited provision (or document) IRI.")
+    provision_label: str
+    document: str
+    document_title: str
+    status: str = Field(description="in-force, amended (since the catalogue's date), replaced, repealed or unknown")
+    since: str | None = Field(description="The date of the fact that decided the status.")
+    replacement: str | None = Field(description="The replacing (or, for an amendment, amending) document.")
+    replacement_title: str | None
+    change: str | None = Field(description="Where the fact maps the cited provision: renumbered, merged, deleted.")
+    changed_to: str | None
+    changed_to_label: str | None
+    source: str | None = Field(description="The deciding fact's source.")
+    fact: str | None = Field(description="The deciding fact's IRI in the status layer.")
+    reason: Reason
+
+
+class ServiceReview(BaseModel):
+    service: str
+    number: int
+    title: str
+    review: bool = Field(
+        description="Some cited document was amended since the catalogue's date, replaced or repealed."
+    )
+    only_repealed: bool = Field(description="Every cited document is replaced or repealed.")
+    since: str | None = Field(description="When the earliest change to review took effect.")
+    citations: list[CitationReview]
+    read_at: str | None = Field(None, description="The catalogue's date (None: unknown).")
+
+
+class Review(BaseModel):
+    read_at: str | None = Field(description="The catalogue's date its citations are read at (None: unknown).")
+    documents: int = Field(description="How many documents the catalogue cites.")
+    documents_with_known_status: int
+    services_to_review: int
+    services_only_on_repealed_law: list[int]
+    services: list[ServiceReview] = Field(description="The services to review.")
+
+
+class StatusFactInfo(BaseModel):
+    iri: str
+    event: str
+    date: str
+    replacement: str | None
+    replacement_title: str | None
+    source: str
+
+
+class StatuteReview(BaseModel):
+    document: str
+    key: str
+    title: str
+    status: str = Field(description="in-force, amended, replaced, repealed or unknown")
+    review: bool
+    since: str | None
+    replacement: str | None
+    replacement_title: str | None
+    source: str | None
+    facts: list[StatusFactInfo]
+    services: list[ServiceReview] = Field(description="Every service citing the document.")
+
+
+class ImpactService(BaseModel):
+    number: int
+    title: str
+    service: str
+    provisions: list[str] = Field(description="The provisions of the document it cites.")
+    agencies: list[str]
+    levels: list[LevelRole]
+    review_before: bool
+    review_after: bool
+    only_repealed_before: bool
+    only_repealed_after: bool
+    citations: list[CitationReview] = Field(description="Every citation of the service, as if the fact were published.")
+
+
+class FactImpact(BaseModel):
+    line: int = Field(description="The fact's line in the request.")
+    document: str
+    document_title: str | None
+    event: str
+    date: str
+    services: list[ImpactService]
+    agencies: list[str]
+    levels: list[str]
+
+
+class Impact(BaseModel):
+    published: bool = Field(description="Always false: nothing is published.")
+    facts: list[FactImpact]
+    services: list[int] = Field(description="The numbers of every service touched.")
+    agencies: list[str]
+    levels: list[str]

@@ -27,6 +27,7 @@ from starlette.datastructures import UploadFile
 from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
 from servicegraph.graph.media_types import TURTLE
 from servicegraph.loaders.errors import CatalogueError
+from servicegraph.store.engine import Snapshot
 from servicegraph.store.revisions import (
     Outcome,
     RevisionError,
@@ -238,10 +239,15 @@ async def _add(app: FastAPI, revisions: Revisions, data: bytes, source: str) -> 
 async def _publish(app: FastAPI, revisions: Revisions, outcome: Outcome) -> None:
     """Serve the new generation and retire the old one."""
     assert outcome.snapshot is not None
+    await publish(app, revisions, outcome.snapshot)
+    revisions.current = outcome.meta.id
+
+
+async def publish(app: FastAPI, revisions: Revisions, snapshot: Snapshot) -> None:
+    """Serve `snapshot`, a new generation of the store, and retire the one it replaces."""
     engine = app.state.engine
     previous = engine.snapshot.generation
-    await engine.publish(outcome.snapshot)
-    revisions.current = outcome.meta.id
+    await engine.publish(snapshot)
     now = time.monotonic()
     revisions.retired[previous] = now
     asyncio.get_running_loop().call_later(revisions.grace, partial(_prune, revisions))

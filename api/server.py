@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from rdflib import Graph
 
 from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
+from servicegraph.graph.status import status_layer
+from servicegraph.loaders.status import SHIPPED, read_status, shipped_status
 from servicegraph.store.cache import cached
-from servicegraph.store.revisions import RevisionStore, open_store
+from servicegraph.store.revisions import RevisionStore, StatusExists, open_store
 from servicegraph.store.snapshots import load_source
 from servicegraph.store.workers import WorkerPool
 
@@ -34,6 +37,7 @@ def served_app(settings: Settings) -> Iterator[FastAPI]:
         revisions: RevisionStore | None = None
         if settings.data_dir is not None:
             revisions = open_store(settings.data_dir, settings.source, settings.base)
+            _add_status_files(revisions, settings.status)
             snapshot = revisions.current_snapshot()
             log.info(
                 "serving %s: current revision %s, %d revisions; uploads %s", settings.data_dir,
@@ -42,7 +46,10 @@ def served_app(settings: Settings) -> Iterator[FastAPI]:
             )  # fmt: skip
         elif settings.source is not None:
             state = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="servicegraph-")))
-            snapshot = load_source(settings.source, state / "generation-1", settings.served_base)
+            snapshot = load_source(
+                settings.source, state / "generation-1", settings.served_base, settings.catalogue_date,
+                _status_layer(settings.status, settings.served_base),
+            )  # fmt: skip
             stats = snapshot.statistics
             log.info("serving %s: %d triples, %d named graphs", settings.source, stats.triples, len(stats.graphs))
         else:
@@ -51,3 +58,26 @@ def served_app(settings: Settings) -> Iterator[FastAPI]:
             snapshot, size=settings.workers, timeout=settings.timeout, max_result_bytes=settings.max_result_bytes
         )
         yield create_app(cached(pool, settings.cache_bytes), settings, revisions)
+
+
+def _status_layer(files: tuple[Path, ...] | None, base: str) -> Callable[[Graph], Graph] | None:
+    """What makes the status layer of a served catalogue: of `files`, () the shipped table."""
+    if files is None:
+        return None
+    tables = [read_status(f) for f in files] or None
+    return lambda catalogue: status_layer(catalogue, tables, base)
+
+
+def _add_status_files(revisions: RevisionStore, files: tuple[Path, ...] | None) -> None:
+    """Add the status files (() the shipped table) to the store, unless they are there."""
+    if files is None:
+        return
+    if files:
+        entries = [(read_status(f), f.read_bytes(), False) for f in files]
+    else:
+        entries = [(shipped_status(), SHIPPED.read_bytes(), True)]
+    for table, data, cited_only in entries:
+        try:
+            revisions.add_status(table, data, cited_only=cited_only)
+        except StatusExists:
+            continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ class Settings:
     timeout: float = limits.QUERY_TIMEOUT
     max_result_bytes: int = limits.MAX_RESULT_BYTES
     cache_bytes: int = limits.CACHE_BYTES
+    status: tuple[Path, ...] | None = None  # statute status files; () the shipped table; None: none
+    catalogue_date: date | None = None  # the date a served catalogue's citations are read at
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **values: Any) -> Settings:

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -43,6 +43,7 @@ from servicegraph.graph.namespaces import (
 )
 from servicegraph.graph.statutes import Document, Statutes, identify, provision_label
 from servicegraph.loaders.codes import HANDLING_MODES, LEVEL_OF_FILL, HandlingMode, Level, role_of_mark
+from servicegraph.loaders.dates import date_in
 from servicegraph.loaders.records import Catalogue, Citation, Item, LevelMark
 
 ONTOLOGY = resources.files("servicegraph.ontology") / "servicegraph.ttl"
@@ -399,17 +400,20 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_graph(catalogue: Catalogue, base: str = DEFAULT_BASE, generated: datetime | None = None) -> Graph:
+def build_graph(
+    catalogue: Catalogue, base: str = DEFAULT_BASE, generated: datetime | None = None, issued: date | None = None
+) -> Graph:
     """The RDF of one catalogue revision; the graph's identifier is the revision IRI.
 
     `generated` becomes the revision's prov:generatedAtTime (left out when None, so that
-    building twice gives the same graph).
+    building twice gives the same graph). `issued`, the catalogue's own date (the date its
+    citations are read at), becomes its dct:issued; None: the date its title writes, if any.
     """
     with _cyclic_gc_paused():
-        return _build(catalogue, base, generated)
+        return _build(catalogue, base, generated, issued or date_in(catalogue.title))
 
 
-def _build(catalogue: Catalogue, base: str, generated: datetime | None) -> Graph:
+def _build(catalogue: Catalogue, base: str, generated: datetime | None, issued: date | None) -> Graph:
     b = _Builder(catalogue, base)
     graph = Graph(identifier=b.m.revision)
     for prefix, ns in PREFIXES.items():
@@ -417,6 +421,8 @@ def _build(catalogue: Catalogue, base: str, generated: datetime | None) -> Graph
     b.revision()
     if generated is not None:
         b.add(b.m.revision, PROV.generatedAtTime, Literal(generated))
+    if issued is not None:
+        b.add(b.m.revision, DCT.issued, Literal(issued))
     statutes = identify(catalogue.items)
     doc_iris = document_iris(statutes, b.m)
     for doc in statutes.documents:

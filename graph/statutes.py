@@ -380,6 +380,15 @@ def document_identity(spellings: Sequence[Spelling], number: IssuingNumber | Non
     return PRC + stem if is_national_law(stem) else stem
 
 
+def merges_with(spellings: Sequence[Spelling], probe: Spelling) -> list[tuple[int, str]]:
+    """The spellings `probe` would be merged with by the three rules, and why: (index, reason).
+
+    `spellings` must be already merged documents' spellings (as `identify` leaves them),
+    so one edge to a spelling puts `probe` in that spelling's document."""
+    last = len(spellings)
+    return [(j, why) for i, j, why in _edges([*spellings, probe]) if i == last]
+
+
 def identify(items: Sequence[Item]) -> Statutes:
     """Group every citation of `items` into documents (see the module docstring)."""
     spellings = _spellings(items)

@@ -126,6 +126,21 @@ class Report:
     def to_turtle(self) -> str:
         return self.graph.serialize(format="turtle")
 
+    def with_results(self, extra: list[Result]) -> Report:
+        """This report with `extra` results made elsewhere (the currency check's), in the
+        SHACL report graph too; none may be a Violation (they come from no shape here)."""
+        for result in extra:
+            node = BNode()
+            self.graph.add((node, RDF.type, SH.ValidationResult))
+            self.graph.add((node, SH.resultSeverity, SH[result.severity]))
+            self.graph.add((node, SH.focusNode, result.focus))
+            self.graph.add((node, SH.sourceShape, result.shape))
+            self.graph.add((node, SH.sourceConstraint, result.constraint))
+            if result.value is not None:
+                self.graph.add((node, SH.value, result.value))
+            _annotate(self.graph, node, result)
+        return Report(tuple(sorted((*self.results, *extra), key=_order)), self.graph)
+
 
 def validate(data: Graph, shapes: Graph | None = None, inference: str = "none") -> Report:
     """Validate `data` (one revision's graph) and locate every result in the source."""

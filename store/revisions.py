@@ -8,6 +8,8 @@ Layout of the directory (docs/revisions.md):
     revisions/{id}/meta.json      title, source name, sha256, loaded, parent, status, counts
     revisions/{id}/report.json    the validation report (JSON), and report.ttl (SHACL Turtle)
     generations/{n}/              a read-only pyoxigraph snapshot; {n}.json its statistics
+    status/{id}/source            a status file as given (CSV), layer.nt its status layer,
+    status/{id}/meta.json         source name, sha256, loaded, facts, generation
 
 A revision's id is the first 12 hex digits of its source's sha256 (as in its IRI).
 Adding a revision parses, builds and validates it; with no Violation it is *accepted*:
@@ -16,6 +18,11 @@ the metadata graph (`{base}revisions`), the change sets (`{base}changes`) and th
 revision's triples as the default graph, then the `current` pointer is flipped. A
 revision with a Violation is kept as *rejected* (source, meta, report) and never
 touches a snapshot. Reopening the directory opens the generation `current` names.
+
+Status files (docs/status.md) are read against the current revision's documents; an
+accepted one adds its facts to the status layer `{base}status`, a named graph of its own
+that every later generation keeps (a revision never replaces it, nor it a revision). Each
+generation's default graph is its current revision plus the status layer.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,10 +47,12 @@ from servicegraph.graph.build import build_graph
 from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues
 from servicegraph.graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
 from servicegraph.graph.report_compare import mark_new
+from servicegraph.graph.status import DocumentIndex, build_status_graph, status_graph_iri, with_document_states
 from servicegraph.graph.validate import SEVERITIES, Report, validate
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.errors import unreadable
 from servicegraph.loaders.records import Catalogue
+from servicegraph.loaders.status import StatusTable
 from servicegraph.store.engine import Snapshot, Statistics
 from servicegraph.store.oxigraph import to_oxigraph_triple
 from servicegraph.store.snapshots import write_snapshot
@@ -88,6 +97,31 @@ class RevisionMeta:
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> RevisionMeta:
         return cls(**doc)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusFileMeta:
+    """One accepted status file: what it was, when it came, how many facts, which generation."""
+
+    id: str  # the first 12 hex digits of its sha256
+    source: str
+    sha256: str
+    loaded: str
+    facts: int
+    generation: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class NoRevision(RevisionError):
+    """A status file came before any catalogue revision it could be read against."""
+
+
+class StatusExists(RevisionError):
+    def __init__(self, meta: StatusFileMeta) -> None:
+        super().__init__(f"status file {meta.id} was already loaded from {meta.source} at {meta.loaded}")
+        self.meta = meta
 
 
 @dataclass(frozen=True)
@@ -290,6 +324,7 @@ class RevisionStore:
         """The next generation: the previous one's named graphs, the new revision, its
         change set and the metadata graph (rewritten to name the new current revision)."""
         metadata = ox.NamedNode(self.metadata_graph)
+        status = ox.NamedNode(self.status_graph)
         pointer = self._pointer()
         if pointer is not None:
             previous = ox.Store.read_only(str(self.directory / "generations" / str(pointer["generation"])))
@@ -299,6 +334,8 @@ class RevisionStore:
                 if quad.graph_name == metadata and quad.predicate == ox.NamedNode(str(SG.currentRevision)):
                     continue
                 yield quad
+                if quad.graph_name == status:
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
             del previous
         revision = ox.NamedNode(meta.iri)
         for s, p, o in graph:
@@ -324,6 +361,85 @@ class RevisionStore:
             yield (catalogue, SG.currentRevision, revision)
         yield (revision, RDF.type, DCAT.Dataset)
         yield (revision, SG.status, Literal(meta.status))
+
+    # ---- the status layer ----
+
+    @property
+    def status_graph(self) -> str:
+        return str(status_graph_iri(self.base))
+
+    def status_files(self) -> list[StatusFileMeta]:
+        """Every accepted status file, oldest first."""
+        directory = self.directory / "status"
+        metas = [
+            StatusFileMeta(**json.loads((d / "meta.json").read_text(encoding="utf-8")))
+            for d in (directory.iterdir() if directory.exists() else ())
+            if (d / "meta.json").exists()
+        ]
+        return sorted(metas, key=lambda m: (m.loaded, m.id))
+
+    def add_status(
+        self, table: StatusTable, data: bytes, cited_only: bool = False, loaded: datetime | None = None
+    ) -> tuple[StatusFileMeta, Snapshot]:
+        """Read `table` against the current revision's documents and publish its facts in a
+        new generation (the status layer keeps every accepted file's facts).
+
+        `cited_only`: keep only the facts about documents the revision cites (the shipped
+        table); otherwise a fact about any other document refuses the file. Raises
+        `StatusError` (every bad row, with its line), `StatusExists`, or `NoRevision`.
+        """
+        with self._writer_lock():
+            current = self.current_id()
+            if current is None:
+                raise NoRevision("a status file is read against the current revision: add a catalogue first")
+            status_id = table.sha256[:12]
+            if (self.directory / "status" / status_id / "meta.json").exists():
+                raise StatusExists(next(m for m in self.status_files() if m.id == status_id))
+            index = DocumentIndex.from_graph(build_graph(self.catalogue(current), base=self.base), self.base)
+            if cited_only:
+                table = replace(table, rows=tuple(r for r in table.rows if index.find(r.document) is not None))
+            layer = build_status_graph([table], index)
+            generation = self._pointer()["generation"] + 1  # type: ignore[index]
+            snapshot = self._write_generation(generation, self._status_quads(layer, current))
+            meta = StatusFileMeta(
+                status_id, Path(table.source).name, table.sha256, (loaded or datetime.now(UTC)).isoformat(),
+                len(table.rows), generation,
+            )  # fmt: skip
+            self._save_status(meta, data, layer)
+            self._flip(generation, current)
+            return meta, snapshot
+
+    def _save_status(self, meta: StatusFileMeta, data: bytes, layer: Graph) -> None:
+        final = self.directory / "status" / meta.id
+        final.parent.mkdir(exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{meta.id}."))
+        (staging / "source").write_bytes(data)
+        (staging / "layer.nt").write_text(layer.serialize(format="nt"), encoding="utf-8")
+        (staging / "meta.json").write_bytes(_json_bytes(meta.to_json()))
+        os.replace(staging, final)
+
+    def _status_quads(self, layer: Graph, current: str) -> Iterator[ox.Quad]:
+        """The next generation: the previous one's named graphs but the status layer, which
+        becomes the union of every accepted file's facts and `layer`'s; the default graph
+        is the current revision and that union."""
+        union = Graph(identifier=layer.identifier)
+        for meta in self.status_files():
+            union.parse(self.directory / "status" / meta.id / "layer.nt", format="nt")
+        union += layer
+        with_document_states(union)
+        status, revision = ox.NamedNode(self.status_graph), ox.NamedNode(self.revision_iri(current))
+        previous = ox.Store.read_only(str(self.directory / "generations" / str(self._pointer()["generation"])))  # type: ignore[index]
+        for quad in previous.quads_for_pattern(None, None, None, None):
+            if isinstance(quad.graph_name, ox.DefaultGraph) or quad.graph_name == status:
+                continue
+            yield quad
+            if quad.graph_name == revision:
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+        del previous
+        for s, p, o in union:
+            triple = to_oxigraph_triple(s, p, o)
+            yield ox.Quad(*triple, status)
+            yield ox.Quad(*triple, ox.DefaultGraph())
 
     # ---- housekeeping ----
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +53,18 @@ def snapshot_from_graph(path: Path, generation: int, graph: rdflib.Graph) -> Sna
         names.append(ox.NamedNode(str(graph.identifier)))
     quads = (ox.Quad(*to_oxigraph_triple(s, p, o), name) for s, p, o in graph for name in names)
     return write_snapshot(path, generation, quads)
+
+
+def layered_quads(graphs: Iterable[rdflib.Graph]) -> Iterator[ox.Quad]:
+    """Each graph in its named graph (its identifier, an IRI), and all of them in the
+    default graph: a catalogue revision and its status layer are read together there and
+    kept apart in their named graphs."""
+    for graph in graphs:
+        name = ox.NamedNode(str(graph.identifier))
+        for s, p, o in graph:
+            triple = to_oxigraph_triple(s, p, o)
+            yield ox.Quad(*triple, ox.DefaultGraph())
+            yield ox.Quad(*triple, name)
 
 
 def _graph_name(graph: rdflib.Graph | rdflib.term.Node | None) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
@@ -126,11 +139,23 @@ def _statistics(store: ox.Store) -> Statistics:
     )
 
 
-def load_source(source: Path, directory: Path, base: str = DEFAULT_BASE) -> Snapshot:
-    """A snapshot of `source` in `directory`: an RDF dump as is, a catalogue built first."""
+def load_source(
+    source: Path,
+    directory: Path,
+    base: str = DEFAULT_BASE,
+    issued: date | None = None,
+    status: Callable[[rdflib.Graph], rdflib.Graph] | None = None,
+) -> Snapshot:
+    """A snapshot of `source` in `directory`: an RDF dump as is, a catalogue built first
+    (read at `issued`, when given), with the status layer `status` makes of it, if any."""
     if source.suffix.lower() in DUMP_FORMATS:
+        if status is not None:
+            raise DumpError(str(source), None, "a status layer is built over a catalogue, not a dump")
         return snapshot_from_dump(directory, 1, source)
     from servicegraph.graph.build import build_graph
     from servicegraph.loaders.catalogue import read_catalogue
 
-    return snapshot_from_graph(directory, 1, build_graph(read_catalogue(source), base))
+    graph = build_graph(read_catalogue(source), base, issued=issued)
+    if status is None:
+        return snapshot_from_graph(directory, 1, graph)
+    return write_snapshot(directory, 1, layered_quads([graph, status(graph)]))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 from servicegraph.api.settings import Settings
 from servicegraph.graph.namespaces import DEFAULT_BASE, base_iri
 from servicegraph.loaders.catalogue import read_catalogue
+from servicegraph.loaders.dates import parse_date
 from servicegraph.loaders.records import Catalogue
+from servicegraph.loaders.status import StatusTable, read_status
 from servicegraph.store.revisions import RevisionError, RevisionStore
 
 
@@ -75,3 +78,25 @@ def load_catalogue(spec: str, store: RevisionStore | None) -> Catalogue:
     if Path(spec).exists() or store is None:
         return read_catalogue(spec)
     return store.catalogue(spec)
+
+
+def _date(text: str) -> date:
+    found = parse_date(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"not a date (e.g. 2019-06-30): {text!r}")
+    return found
+
+
+def add_status_arguments(parser: argparse.ArgumentParser, status_help: str) -> None:
+    """`--status [FILE…]` (statute status files) and `--catalogue-date DATE`."""
+    parser.add_argument("--status", nargs="*", type=Path, metavar="FILE", help=status_help)
+    parser.add_argument(
+        "--catalogue-date", type=_date, metavar="DATE",
+        help="the catalogue's own date, the date its citations are read at"
+        " (default: the date its title writes, if any; else every amendment counts as later)",
+    )  # fmt: skip
+
+
+def status_tables(files: list[Path] | None) -> list[StatusTable] | None:
+    """The status files named (None or none named: the shipped table, `graph.status.status_layer`)."""
+    return [read_status(f) for f in files] if files else None

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from servicegraph.api.settings import Settings
-from servicegraph.cli.arguments import add_base_argument, at_least, environment
+from servicegraph.cli.arguments import add_base_argument, add_status_arguments, at_least, environment
 from servicegraph.store.formats import DUMP_FORMATS
 
 HELP = "serve a catalogue (built on the fly) or an RDF dump over SPARQL 1.1 at /sparql"
@@ -41,6 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"size limit of one upload (default {defaults.max_upload_bytes} bytes)",
     )
     add_base_argument(parser)
+    add_status_arguments(
+        parser, "statute status files (CSV, docs/status.md) to serve as the status layer (/api/review);"
+        " --status alone: the table shipped with servicegraph; with --data-dir they join the stored layer",
+    )  # fmt: skip
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=at_least(0), default=8000, help="port (default 8000)")
     parser.add_argument(
@@ -80,6 +84,8 @@ def settings_of(args: argparse.Namespace) -> Settings:
         timeout=args.timeout,
         max_result_bytes=args.max_result_bytes,
         cache_bytes=args.cache_bytes,
+        status=None if args.status is None else tuple(args.status),
+        catalogue_date=args.catalogue_date,
     )
 
 

@@ -8,17 +8,28 @@ Exit status: 0 when there is no Violation (warnings allowed), 1 when there is on
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 
-from servicegraph.cli.arguments import add_base_argument, add_data_dir_argument, load_catalogue, revision_store
+from servicegraph.api.review import check, local_runner
+from servicegraph.cli.arguments import (
+    add_base_argument,
+    add_data_dir_argument,
+    add_status_arguments,
+    load_catalogue,
+    revision_store,
+    status_tables,
+)
 from servicegraph.graph.build import build_graph
+from servicegraph.graph.currency import warnings
 from servicegraph.graph.namespaces import base_iri
 from servicegraph.graph.report_compare import (
     mark_new,
     new_by_result,
     report_turtle_against,
 )
+from servicegraph.graph.status import status_layer
 from servicegraph.graph.validate import SEVERITIES, Report, Result, validate
 from servicegraph.loaders.catalogue import read_catalogue
 from servicegraph.store.revisions import RevisionError
@@ -39,6 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " mark each result new in this revision or already there",
     )  # fmt: skip
     add_data_dir_argument(parser)
+    add_status_arguments(
+        parser, "also check each citation against statute status files (Warning: to review; Info: status unknown);"
+        " --status alone: the table shipped with servicegraph",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,7 +65,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     base = store.base if store else base_iri(args.base)
     catalogue = read_catalogue(args.file)
-    report = validate(build_graph(catalogue, base=base))
+    graph = build_graph(catalogue, base=base, issued=args.catalogue_date)
+    report = validate(graph)
+    if args.status is not None:
+        layer = status_layer(graph, status_tables(args.status), base)
+        report = report.with_results(warnings(asyncio.run(check(local_runner([graph, layer])))))
     old = validate(build_graph(older, base=base)) if older is not None else None
     new = new_by_result(old, report) if old is not None else None
     if old is not None and args.format == "json":
