@@ -33,7 +33,7 @@ def served_app(settings: Settings) -> Iterator[FastAPI]:
     with ExitStack() as stack:
         revisions: RevisionStore | None = None
         if settings.data_dir is not None:
-            revisions = open_store(settings.data_dir, settings.source, settings.base)
+            revisions = stack.enter_context(open_store(settings.data_dir, settings.source, settings.base))
             snapshot = revisions.current_snapshot()
             log.info(
                 "serving %s: current revision %s, %d revisions; uploads %s", settings.data_dir,

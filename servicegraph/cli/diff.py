@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {args.data_dir} is not a revision store", file=sys.stderr)
         return 2
     try:
-        store = RevisionStore(args.data_dir, args.base) if args.data_dir else None
+        store = RevisionStore(args.data_dir, args.base, read_only=True) if args.data_dir else None
         base = store.base if store else base_iri(args.base)
         old, new = _load(args.old, store), _load(args.new, store)
     except (RevisionError, ValueError) as exc:
