@@ -174,10 +174,14 @@ def content_digest(catalogue: Catalogue) -> str:
 
 
 def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+    """Remove a file or a tree if it is there; a failure is logged (the next start retries)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    except OSError as exc:
+        log.warning("cannot remove %s: %s", path, exc)
 
 
 def _no_step(name: str) -> None:
@@ -409,7 +413,8 @@ class RevisionStore:
 
     def _unwritable(self, exc: OSError) -> DirectoryUnwritable:
         reason = exc.strerror or str(exc)
-        if exc.errno in FULL:
+        # pyoxigraph's storage errors carry no errno, only the reason's text
+        if exc.errno in FULL or any(os.strerror(code) in str(exc) for code in FULL):
             return DirectoryUnwritable(
                 f"no space left in the data directory {self.directory} ({reason}): the revision was not added;"
                 " free some space and upload it again (数据目录空间不足)",
