@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from servicegraph.api import named_queries as nq
+from servicegraph.api import openapi
 from servicegraph.api.context import Consistent, Ctx, answer
 from servicegraph.api.negotiation import HTML, format_name, negotiate
 from servicegraph.graph.export import jsonld_context
@@ -56,12 +57,14 @@ async def resource(request: Request, ctx: Ctx, format: str | None = None) -> Res
 
 for _root in ROOTS:
     for _path in (f"/{_root}", f"/{_root}/{{rest:path}}"):
+        _documented = _path == "/service/{rest:path}"  # one stands for all in the OpenAPI document
         router.add_api_route(
             _path,
             resource,
             methods=["GET"],
-            include_in_schema=_path == "/service/{rest:path}",
+            include_in_schema=_documented,
             summary="Linked data: the resource <{base}path> in the negotiated format",
+            **(openapi.LINKED_DATA if _documented else {}),
         )
 
 
