@@ -47,8 +47,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from servicegraph.graph.build import build_graph
-from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues
-from servicegraph.graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
+from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues, replaced_by
+from servicegraph.graph.namespaces import CPSV, DCAT, DCTERMS, PROV, RDF, SG, base_iri
 from servicegraph.graph.report_compare import mark_new
 from servicegraph.graph.validate import SEVERITIES, Report, validate
 from servicegraph.loaders.catalogue import parse_catalogue
@@ -379,8 +379,11 @@ class RevisionStore:
         graph = build_graph(catalogue, base=self.base, generated=loaded)
         if parent is not None:
             graph.add((graph.identifier, PROV.wasRevisionOf, URIRef(self.revision_iri(parent))))
-        report = validate(graph)
         changes = diff_catalogues(self.catalogue(parent), catalogue, self.base) if parent else None
+        if parent is not None and changes is not None:
+            services = {str(s) for s in graph.subjects(RDF.type, CPSV.PublicService)}
+            graph += replaced_by(self._replacements(parent), changes, services)
+        report = validate(graph)
         pointer = self._pointer()
         generation = (pointer["generation"] if pointer else 0) + 1
         meta = RevisionMeta(
@@ -410,6 +413,19 @@ class RevisionStore:
             log.warning("revision %s is published, but: %s", revision_id, exc)  # the flip is durable or not
         self.step("pointer-flipped")
         return Outcome(meta, report, report_json, changes, snapshot)
+
+    def _replacements(self, revision_id: str) -> list[tuple[str, str]]:
+        """The (old, new) service IRIs that revision `revision_id`'s graph says were replaced."""
+        pointer = self._pointer()
+        assert pointer is not None
+        store = ox.Store.read_only(str(self.directory / "generations" / str(pointer["generation"])))
+        try:
+            quads = store.quads_for_pattern(
+                None, ox.NamedNode(str(DCTERMS.isReplacedBy)), None, ox.NamedNode(self.revision_iri(revision_id))
+            )
+            return [(q.subject.value, q.object.value) for q in quads]
+        finally:
+            del store
 
     def _unwritable(self, exc: OSError) -> DirectoryUnwritable:
         reason = exc.strerror or str(exc)
