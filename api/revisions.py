@@ -92,7 +92,15 @@ async def list_revisions(request: Request) -> dict[str, Any]:
     return {"current": revisions.current, "revisions": [m.to_json() for m in revisions.store.revisions()]}
 
 
-@router.get("/{revision_id}", summary="One revision's metadata and validation report ('current' for the current one)")
+NOT_FOUND = {404: {"description": "No such revision."}}
+BAD_FORMAT = {400: {"description": "An unknown format."}}
+
+
+@router.get(
+    "/{revision_id}",
+    summary="One revision's metadata and validation report ('current' for the current one)",
+    responses=NOT_FOUND,
+)
 async def get_revision(request: Request, revision_id: str) -> dict[str, Any]:
     revisions = _revisions(request)
     meta = _known(revisions.store.get, revision_id)
@@ -106,7 +114,7 @@ async def get_revision(request: Request, revision_id: str) -> dict[str, Any]:
 @router.get(
     "/{revision_id}/report",
     summary="The validation report as JSON, or SHACL Turtle (?format=turtle)",
-    responses={200: {"content": {"application/json": {}, TURTLE: {}}}},
+    responses={200: {"content": {"application/json": {}, TURTLE: {}}}, **NOT_FOUND, **BAD_FORMAT},
 )
 async def get_report(request: Request, revision_id: str, format: str | None = None) -> Response:
     store = _revisions(request).store
@@ -121,7 +129,7 @@ async def get_report(request: Request, revision_id: str, format: str | None = No
 @router.get(
     "/{old}/diff/{new}",
     summary="What changed from revision `old` to revision `new` (?format=text to read)",
-    responses={200: {"content": {"application/json": {}, "text/plain": {}}}},
+    responses={200: {"content": {"application/json": {}, "text/plain": {}}}, **NOT_FOUND, **BAD_FORMAT},
 )
 async def get_diff(request: Request, old: str, new: str, format: str = "json") -> Response:
     if format not in ("json", "text"):
@@ -196,6 +204,20 @@ async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> t
     "",
     status_code=201,
     summary="Upload a catalogue file (multipart or raw body); it becomes current unless it has a Violation",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object", "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            },
+        }
+    },
     responses={
         401: {"description": "No or a wrong token."}, 403: {"description": "Uploads are disabled."},
         409: {"description": "These bytes, or the same catalogue in other bytes, were loaded before."},
