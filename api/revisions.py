@@ -92,8 +92,8 @@ async def list_revisions(request: Request) -> dict[str, Any]:
     return {"current": revisions.current, "revisions": [m.to_json() for m in revisions.store.revisions()]}
 
 
-NOT_FOUND = {404: {"description": "No such revision."}}
-BAD_FORMAT = {400: {"description": "An unknown format."}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such revision."}}
+BAD_FORMAT: dict[int | str, dict[str, Any]] = {400: {"description": "An unknown format."}}
 
 
 @router.get(

@@ -191,6 +191,7 @@ def _no_step(name: str) -> None:
 def _hold_lock(directory: Path) -> tuple[IO[bytes], bool]:
     """The directory's lock, held until the handle is closed, and whether it is writable."""
     path = directory / "lock"
+    handle: IO[bytes]
     try:
         handle, writable = open(path, "a+b"), True  # noqa: SIM115 (held for the store's life)
     except OSError as exc:
@@ -423,7 +424,7 @@ class RevisionStore:
             quads = store.quads_for_pattern(
                 None, ox.NamedNode(str(DCTERMS.isReplacedBy)), None, ox.NamedNode(self.revision_iri(revision_id))
             )
-            return [(q.subject.value, q.object.value) for q in quads]
+            return [(str(q.subject.value), str(q.object.value)) for q in quads]  # type: ignore[union-attr]
         finally:
             del store
 
