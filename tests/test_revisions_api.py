@@ -110,6 +110,11 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
         assert answer.json()["revision"]["encoding"] == "gb18030"
         assert _current(client) == [(f"{B}revision/{removed_id}", 97)]
         assert client.get("/api/services", params={"limit": 1000}).json()["total"] == 97
+        # the same catalogue again in UTF-8 with CRLF line ends: a duplicate of the GBK one
+        crlf = v.item_removed(seed_path, seed_catalogue, 5).replace(b"\n", b"\r\n")
+        duplicate = client.post("/api/revisions", params={"name": "removed-crlf.txt"}, content=crlf, headers=AUTH)
+        assert duplicate.status_code == 409 and duplicate.json()["revision"]["id"] == removed_id
+        assert "same parsed content" in duplicate.json()["error"]
 
         listing = client.get("/api/revisions").json()
         assert listing["current"] == removed_id
