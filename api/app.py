@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicegraph.api import index, linked_data, review, routes, service_description, sparql, status_files
 from servicegraph.api import revisions as revision_routes
+from servicegraph.api.methods import Methods
 from servicegraph.api.query_guard import QueryRefused
 from servicegraph.api.settings import UPLOAD_GRACE, Settings
 from servicegraph.store.engine import QueryEngine
@@ -97,19 +98,22 @@ def create_app(
     app.state.settings = settings
     app.state.base = revisions.base if revisions is not None else settings.served_base
     app.add_exception_handler(QueryRefused, _refused)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
-    app.add_middleware(AccessLog)  # outermost: CORS preflights are logged too
-    app.include_router(index.router)
-    app.include_router(sparql.router)
-    app.include_router(service_description.router)
-    app.include_router(routes.router)  # /api/: the named queries as JSON
-    app.include_router(review.router)  # /api/review: is the legal basis still law?
-    app.include_router(linked_data.router)  # every minted IRI resolves here
+    routers = [
+        index.router, sparql.router, service_description.router,
+        routes.router,  # /api/: the named queries as JSON
+        review.router,  # /api/review: is the legal basis still law?
+        linked_data.router,  # every minted IRI resolves here
+    ]  # fmt: skip
     if revisions is not None:
-        app.include_router(revision_routes.router)
-        app.include_router(status_files.router)
+        routers += [revision_routes.router, status_files.router]
         revision_routes.attach(
             app, revisions, token=settings.upload_token, max_upload_bytes=settings.max_upload_bytes,
             grace=settings.timeout + UPLOAD_GRACE,
         )  # fmt: skip
+    for router in routers:
+        app.include_router(router)
+    every_route = [*app.router.routes, *(route for router in routers for route in router.routes)]
+    app.add_middleware(Methods, routes=every_route)  # HEAD, OPTIONS, 405: inside CORS (preflights)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(AccessLog)  # outermost: CORS preflights are logged too
     return app

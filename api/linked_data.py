@@ -2,7 +2,8 @@
 
 The base IRI maps to the server's root: GET /service/<key> describes <{base}service/<key>>
 (the path percent-decoded). Turtle, N-Triples, JSON-LD or RDF/XML by Accept (or
-`?format=`), a readable HTML page for browsers, 404 for an IRI the graph does not know.
+`?format=`), a readable HTML page for browsers, 404 for an IRI the graph does not know,
+and 301 to its replacement for the old IRI of a renamed resource (`dct:isReplacedBy`).
 The description is api/queries/describe.rq, run by the engine within its limits.
 """
 
@@ -15,16 +16,17 @@ from string import Template
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from servicegraph.api import named_queries as nq
+from servicegraph.api import openapi
 from servicegraph.api.context import Consistent, Ctx, answer
 from servicegraph.api.negotiation import HTML, format_name, negotiate
 from servicegraph.graph.export import jsonld_context
 from servicegraph.graph.media_types import GRAPH_TYPES, JSON_LD, N_TRIPLES
-from servicegraph.graph.namespaces import DCTERMS, PREFIXES, RDFS, SKOS
+from servicegraph.graph.namespaces import DCTERMS, PREFIXES, RDF, RDFS, SKOS
 
 ROOTS = ("catalogue", "revision", "service", "agency", "legal", "concept", "channel", "place", "publisher")
 """The first path segment of every IRI docs/model.md mints under the base."""
@@ -44,6 +46,10 @@ async def resource(request: Request, ctx: Ctx, format: str | None = None) -> Res
     graph = Graph().parse(data=body.decode("utf-8"), format="nt")
     if len(graph) == 0:
         raise HTTPException(404, f"nothing is known about {iri}")
+    replacement = graph.value(iri, DCTERMS.isReplacedBy)
+    if replacement is not None and (iri, RDF.type, None) not in graph:  # a renamed resource's old IRI
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(href(str(replacement), ctx.base) + query, status_code=301, headers={"Vary": "Accept"})
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     headers = {"Vary": "Accept"}
@@ -56,12 +62,14 @@ async def resource(request: Request, ctx: Ctx, format: str | None = None) -> Res
 
 for _root in ROOTS:
     for _path in (f"/{_root}", f"/{_root}/{{rest:path}}"):
+        _documented = _path == "/service/{rest:path}"  # one stands for all in the OpenAPI document
         router.add_api_route(
             _path,
             resource,
             methods=["GET"],
-            include_in_schema=_path == "/service/{rest:path}",
+            include_in_schema=_documented,
             summary="Linked data: the resource <{base}path> in the negotiated format",
+            **(openapi.LINKED_DATA if _documented else {}),
         )
 
 

@@ -6,15 +6,17 @@ event loop; with no Violation its generation is published to the query engine, s
 every query sees the old or the new graph, never a mix. Uploads are handled one at a time.
 
 `api.app.create_app` includes this router and calls `attach(app, store, …)` when it
-serves a revision store; its engine must be able to `publish(snapshot)` (the worker pool).
-Each generation's default graph is its current revision; /api/ requests overtaken by a
-publication run again (api/context.py).
+serves a revision store; its engine must be able to `publish(snapshot)` (the worker
+pool). Each generation's default graph is its current revision; /api/ requests
+overtaken by a publication run again (api/context.py). A data directory that refuses
+the write answers 503 (read-only) or 507 (full), naming the directory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,12 +31,14 @@ from servicegraph.graph.media_types import TURTLE
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.store.engine import Snapshot
 from servicegraph.store.revisions import (
+    DirectoryUnwritable,
     Outcome,
-    RevisionError,
     RevisionExists,
     RevisionStore,
     UnknownRevision,
 )
+
+log = logging.getLogger("servicegraph.revisions")
 
 DIFFS_KEPT = 32
 """Change sets kept in memory (revisions never change, so a kept diff stays right)."""
@@ -67,7 +71,6 @@ def attach(
     """Serve `store`'s revisions from `app` (which must include `router`)."""
     current = store.current_id()
     app.state.revisions = Revisions(store, token or None, max_upload_bytes, grace, current)
-    store.prune(())  # generations other than the current one are left from an earlier run
 
 
 def _revisions(request: Request) -> Revisions:
@@ -90,7 +93,15 @@ async def list_revisions(request: Request) -> dict[str, Any]:
     return {"current": revisions.current, "revisions": [m.to_json() for m in revisions.store.revisions()]}
 
 
-@router.get("/{revision_id}", summary="One revision's metadata and validation report ('current' for the current one)")
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such revision."}}
+BAD_FORMAT: dict[int | str, dict[str, Any]] = {400: {"description": "An unknown format."}}
+
+
+@router.get(
+    "/{revision_id}",
+    summary="One revision's metadata and validation report ('current' for the current one)",
+    responses=NOT_FOUND,
+)
 async def get_revision(request: Request, revision_id: str) -> dict[str, Any]:
     revisions = _revisions(request)
     meta = _known(revisions.store.get, revision_id)
@@ -104,7 +115,7 @@ async def get_revision(request: Request, revision_id: str) -> dict[str, Any]:
 @router.get(
     "/{revision_id}/report",
     summary="The validation report as JSON, or SHACL Turtle (?format=turtle)",
-    responses={200: {"content": {"application/json": {}, TURTLE: {}}}},
+    responses={200: {"content": {"application/json": {}, TURTLE: {}}}, **NOT_FOUND, **BAD_FORMAT},
 )
 async def get_report(request: Request, revision_id: str, format: str | None = None) -> Response:
     store = _revisions(request).store
@@ -119,7 +130,7 @@ async def get_report(request: Request, revision_id: str, format: str | None = No
 @router.get(
     "/{old}/diff/{new}",
     summary="What changed from revision `old` to revision `new` (?format=text to read)",
-    responses={200: {"content": {"application/json": {}, "text/plain": {}}}},
+    responses={200: {"content": {"application/json": {}, "text/plain": {}}}, **NOT_FOUND, **BAD_FORMAT},
 )
 async def get_diff(request: Request, old: str, new: str, format: str = "json") -> Response:
     if format not in ("json", "text"):
@@ -194,10 +205,26 @@ async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> t
     "",
     status_code=201,
     summary="Upload a catalogue file (multipart or raw body); it becomes current unless it has a Violation",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object", "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            },
+        }
+    },
     responses={
         401: {"description": "No or a wrong token."}, 403: {"description": "Uploads are disabled."},
-        409: {"description": "These bytes were loaded before."}, 413: {"description": "Too large."},
-        503: {"description": "Another process is adding a revision to the data directory."},
+        409: {"description": "These bytes, or the same catalogue in other bytes, were loaded before."},
+        413: {"description": "Too large."},
+        503: {"description": "The data directory cannot be written (read-only): nothing was added."},
+        507: {"description": "The data directory is full: nothing was added."},
         422: {"description": "Not a catalogue (file, line, message), or a Violation (the full report)."},
     },
 )  # fmt: skip
@@ -215,8 +242,9 @@ async def upload_revision(request: Request, name: str | None = None) -> JSONResp
             return JSONResponse(error, status_code=422)
         except RevisionExists as exc:
             return JSONResponse({"error": str(exc), "revision": exc.meta.to_json()}, status_code=409)
-        except RevisionError as exc:  # another process is writing to the data directory
-            return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+        except DirectoryUnwritable as exc:
+            log.error("upload refused: %s", exc)
+            return JSONResponse({"error": str(exc)}, status_code=507 if exc.full else 503)
     body_json = {
         "revision": outcome.meta.to_json(),
         "current": outcome.snapshot is not None,

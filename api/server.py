@@ -36,7 +36,7 @@ def served_app(settings: Settings) -> Iterator[FastAPI]:
     with ExitStack() as stack:
         revisions: RevisionStore | None = None
         if settings.data_dir is not None:
-            revisions = open_store(settings.data_dir, settings.source, settings.base)
+            revisions = stack.enter_context(open_store(settings.data_dir, settings.source, settings.base))
             _add_status_files(revisions, settings.status)
             snapshot = revisions.current_snapshot()
             log.info(

@@ -7,6 +7,7 @@ from functools import lru_cache
 from fastapi import APIRouter, Request, Response
 from rdflib import BNode, Graph, Literal, URIRef
 
+from servicegraph.api import openapi
 from servicegraph.api.negotiation import negotiate
 from servicegraph.graph.media_types import GRAPH_TYPES
 from servicegraph.graph.namespaces import DCTERMS, RDF, SD, VOID, XSD
@@ -100,6 +101,6 @@ def description_response(request: Request, kind: str, format: str | None) -> Res
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
-@router.get(VOID_PATH, name="void")
+@router.get(VOID_PATH, name="void", summary="The VoID description of the dataset", **openapi.DESCRIPTION)
 async def void(request: Request, format: str | None = None) -> Response:
     return description_response(request, "void", format)

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
 
+from servicegraph.api import openapi
 from servicegraph.api.engine_errors import refusal
 from servicegraph.api.negotiation import negotiate
 from servicegraph.api.query_guard import QueryRefused, check_query
@@ -60,7 +61,7 @@ def _single_query(params: Params) -> str:
     return queries[0]
 
 
-@router.get("/sparql", name="sparql")
+@router.get("/sparql", name="sparql", **openapi.SPARQL_GET)
 async def sparql_get(request: Request) -> Response:
     params = _parse_params(request.scope["query_string"], "query string")
     _refuse_update(params)
@@ -69,7 +70,7 @@ async def sparql_get(request: Request) -> Response:
     return await _answer(request, _single_query(params), params)
 
 
-@router.post("/sparql")
+@router.post("/sparql", **openapi.SPARQL_POST)
 async def sparql_post(request: Request) -> Response:
     media_type, _ = _content_type(request)
     url_params = _parse_params(request.scope["query_string"], "query string")

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from servicegraph.api.revisions import Revisions, _authorise, _catalogue_bytes, _read_body, publish
 from servicegraph.loaders.status import StatusError, parse_status
-from servicegraph.store.revisions import NoRevision, RevisionError, StatusExists, StatusFileMeta
+from servicegraph.store.revisions import DirectoryUnwritable, NoRevision, StatusExists, StatusFileMeta
 
 router = APIRouter(prefix="/api/status-files", tags=["revisions"])
 
@@ -41,7 +41,8 @@ async def list_status_files(request: Request) -> dict[str, Any]:
         413: {"description": "Too large."},
         422: {"description": "A bad row (unknown document, not a date, a replacement that is no document…): "
               "each problem with its line; the status served is kept."},
-        503: {"description": "Another process is writing to the data directory."},
+        503: {"description": "The data directory is read-only."},
+        507: {"description": "The data directory is full."},
     },
 )  # fmt: skip
 async def upload_status_file(request: Request, name: str | None = None) -> JSONResponse:
@@ -58,8 +59,8 @@ async def upload_status_file(request: Request, name: str | None = None) -> JSONR
             return JSONResponse({"error": str(exc), "status_file": exc.meta.to_json()}, status_code=409)
         except NoRevision as exc:
             return JSONResponse({"error": str(exc)}, status_code=409)
-        except RevisionError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+        except DirectoryUnwritable as exc:
+            return JSONResponse({"error": str(exc)}, status_code=507 if exc.full else 503)
     return JSONResponse({"status_file": meta.to_json()}, status_code=201)
 
 

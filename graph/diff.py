@@ -14,6 +14,7 @@ those cited for the first time, are listed for the whole catalogue.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -122,6 +123,7 @@ class ChangeSet:
     unchanged: int  # matched items with no change at all
     no_longer_cited: tuple[Cited, ...]
     newly_cited: tuple[Cited, ...]
+    replaced: tuple[tuple[str, str], ...] = ()  # (old, new) service IRI of every item matched under another IRI
 
     @property
     def iri(self) -> str:
@@ -158,6 +160,7 @@ class ChangeSet:
             "items": [c.to_json() for c in self.items],
             "no_longer_cited": [c.to_json() for c in self.no_longer_cited],
             "newly_cited": [c.to_json() for c in self.newly_cited],
+            "replaced": [{"old": old, "new": new} for old, new in self.replaced],
         }
 
 
@@ -300,7 +303,10 @@ def diff_catalogues(old: Catalogue, new: Catalogue, base: str) -> ChangeSet:
     before, after = _side(old, base), _side(new, base)
     changes: list[ItemChange] = []
     unchanged = 0
+    replaced = []
     for a, b, how in match_items(list(old.items), list(new.items)):
+        if a is not None and b is not None and before.services[a] != after.services[b]:
+            replaced.append((before.services[a], after.services[b]))
         if a is None:
             assert b is not None  # match_items leaves out one side at most
             n = new.items[b]
@@ -320,7 +326,19 @@ def diff_catalogues(old: Catalogue, new: Catalogue, base: str) -> ChangeSet:
         old_source=old.source, new_source=new.source, items=tuple(changes), unchanged=unchanged,
         no_longer_cited=tuple(Cited(i, before.labels[i]) for i in sorted(before.cited - after.cited)),
         newly_cited=tuple(Cited(i, after.labels[i]) for i in sorted(after.cited - before.cited)),
+        replaced=tuple(sorted(replaced)),
     )  # fmt: skip
+
+
+def replaced_by(earlier: Iterable[tuple[str, str]], changes: ChangeSet, services: set[str]) -> Graph:
+    """`old dct:isReplacedBy new` for the new revision: every service IRI an earlier revision
+    said was replaced, and every one `changes` replaces, unless `services` (the new
+    revision's) names it again (an item renamed back). Old IRIs keep resolving this way."""
+    graph = Graph()
+    for old, new in (*earlier, *changes.replaced):
+        if old not in services:
+            graph.add((URIRef(old), DCT.isReplacedBy, URIRef(new)))
+    return graph
 
 
 # ---- text ----

@@ -3,6 +3,7 @@
 Layout of the directory (docs/revisions.md):
 
     store.json                    {"base": …}: the base IRI every revision is minted under
+    lock                          held (flock) by the one process that has the store open to write
     current                       {"generation": n, "revision": id}: replaced atomically
     revisions/{id}/source         the bytes as uploaded
     revisions/{id}/meta.json      title, source name, sha256, loaded, parent, status, counts
@@ -11,41 +12,51 @@ Layout of the directory (docs/revisions.md):
     status/{id}/source            a status file as given (CSV), layer.nt its status layer,
     status/{id}/meta.json         source name, sha256, loaded, facts, generation
 
-A revision's id is the first 12 hex digits of its source's sha256 (as in its IRI).
-Adding a revision parses, builds and validates it; with no Violation it is *accepted*:
-a new snapshot generation is written holding every accepted revision's named graph,
-the metadata graph (`{base}revisions`), the change sets (`{base}changes`) and the new
-revision's triples as the default graph, then the `current` pointer is flipped. A
-revision with a Violation is kept as *rejected* (source, meta, report) and never
-touches a snapshot. Reopening the directory opens the generation `current` names.
+A revision's id is the first 12 hex digits of its source's sha256 (as in its IRI); a
+catalogue whose parsed content equals a stored one's (re-encoded, other line ends) is a
+duplicate. Adding a revision parses, builds and validates it; with no Violation it is
+*accepted*: a new snapshot generation is written holding every accepted revision's named
+graph, the metadata graph (`{base}revisions`), the change sets (`{base}changes`) and the
+new revision's triples as the default graph, the revision is saved, then the `current`
+pointer is flipped. A revision with a Violation is kept as *rejected* (source, meta,
+report) and never touches a snapshot.
+
+The pointer alone says what is published: an accepted revision exists only if the
+current generation holds its named graph. A writer holds the directory's lock for its
+life; on opening, it removes whatever a crash left that the pointer does not reach (a
+newer or partial generation, a revision saved but never published, staging files), and
+a publish that fails midway removes its own. Readers (`read_only=True`) take no lock.
 
 Status files (docs/status.md) are read against the current revision's documents; an
-accepted one adds its facts to the status layer `{base}status`, a named graph of its own
+accepted one (saved, then published
+like a revision) adds its facts to the status layer `{base}status`, a named graph of its own
 that every later generation keeps (a revision never replaces it, nor it a revision). Each
 generation's default graph is its current revision plus the status layer.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from servicegraph.graph.build import build_graph
-from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues
-from servicegraph.graph.namespaces import DCAT, DCTERMS, PROV, RDF, SG, base_iri
+from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues, replaced_by
+from servicegraph.graph.namespaces import CPSV, DCAT, DCTERMS, PROV, RDF, SG, base_iri
 from servicegraph.graph.report_compare import mark_new
 from servicegraph.graph.status import DocumentIndex, build_status_graph, status_graph_iri, with_document_states
 from servicegraph.graph.validate import SEVERITIES, Report, validate
@@ -56,6 +67,8 @@ from servicegraph.loaders.status import StatusTable
 from servicegraph.store.engine import Snapshot, Statistics
 from servicegraph.store.oxigraph import to_oxigraph_triple
 from servicegraph.store.snapshots import write_snapshot
+
+log = logging.getLogger("servicegraph.revisions")
 
 REVISION_ID = re.compile(r"^[0-9a-f]{12}$")
 
@@ -69,9 +82,34 @@ class UnknownRevision(RevisionError):
 
 
 class RevisionExists(RevisionError):
-    def __init__(self, meta: RevisionMeta) -> None:
-        super().__init__(f"revision {meta.id} ({meta.status}) was already loaded from {meta.source} at {meta.loaded}")
+    def __init__(self, meta: RevisionMeta, same_bytes: bool = True) -> None:
+        what = "these bytes" if same_bytes else "the same catalogue (other bytes, same parsed content)"
+        super().__init__(
+            f"{what} were already loaded as revision {meta.id} ({meta.status}) from {meta.source} at {meta.loaded}"
+        )
         self.meta = meta
+
+
+class DirectoryInUse(RevisionError):
+    """Another process holds the data directory's lock."""
+
+
+class DirectoryUnwritable(RevisionError):
+    """The data directory refuses writes (read-only, no permission); `full` when out of space."""
+
+    def __init__(self, message: str, full: bool = False) -> None:
+        super().__init__(message)
+        self.full = full
+
+
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+"""The errnos of a write that failed for want of space."""
+
+STEPS = (
+    "writing-generation", "generation-written", "statistics-written", "revision-staged", "revision-saved",
+    "pointer-flipped",
+)  # fmt: skip
+"""The named points of a publish, in order; `RevisionStore.step` is called at each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +128,7 @@ class RevisionMeta:
     status: str  # accepted | rejected
     counts: dict[str, int]  # results by severity
     generation: int | None  # the snapshot generation that made it current
+    content: str | None = None  # content_digest of the catalogue (None: loaded before digests were kept)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -147,27 +186,124 @@ def _write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(path: Path) -> None:
+    """Make a rename or removal in `path` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _json_bytes(doc: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-class RevisionStore:
-    """The revisions of one catalogue in `directory` (created if missing)."""
+def content_digest(catalogue: Catalogue) -> str:
+    """The sha256 of a catalogue's parsed content (title and items), whatever its bytes."""
+    doc = {"title": catalogue.title, "items": catalogue.to_json()}
+    return hashlib.sha256(json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
-    def __init__(self, directory: Path, base: str | None = None) -> None:
+
+def _remove(path: Path) -> None:
+    """Remove a file or a tree if it is there; a failure is logged (the next start retries)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    except OSError as exc:
+        log.warning("cannot remove %s: %s", path, exc)
+
+
+def _status_generation(folder: Path) -> int:
+    """The generation a saved status file was published in (meta.json)."""
+    return int(json.loads((folder / "meta.json").read_text(encoding="utf-8"))["generation"])
+
+
+def _no_step(name: str) -> None:
+    pass
+
+
+def _hold_lock(directory: Path) -> tuple[IO[bytes], bool]:
+    """The directory's lock, held until the handle is closed, and whether it is writable."""
+    path = directory / "lock"
+    handle: IO[bytes]
+    try:
+        handle, writable = open(path, "a+b"), True  # noqa: SIM115 (held for the store's life)
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM) or not path.exists():
+            raise
+        handle, writable = open(path, "rb"), False  # noqa: SIM115 (a read-only directory)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().decode("ascii", "replace").strip()
+        handle.close()
+        raise DirectoryInUse(
+            f"{directory} is in use by another servicegraph process (pid {holder or '?'}):"
+            " one process may hold a data directory; stop it or use another --data-dir"
+        ) from None
+    if writable:
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n".encode("ascii"))
+        handle.flush()
+    return handle, writable
+
+
+class RevisionStore:
+    """The revisions of one catalogue in `directory` (created if missing).
+
+    Unless `read_only`, the store holds the directory's lock until `close()` (a second
+    writer is refused with `DirectoryInUse`) and first removes what a crash left. On a
+    read-only directory it serves what is there and refuses to add (`DirectoryUnwritable`).
+    """
+
+    def __init__(self, directory: Path, base: str | None = None, *, read_only: bool = False) -> None:
         self.directory = Path(directory)
-        (self.directory / "revisions").mkdir(parents=True, exist_ok=True)
-        (self.directory / "generations").mkdir(exist_ok=True)
+        self.step: Callable[[str], None] = _no_step  # called with each name in STEPS (a test hook)
+        self._lock: IO[bytes] | None = None
+        self.writable = False
+        if not read_only:
+            (self.directory / "revisions").mkdir(parents=True, exist_ok=True)
+            (self.directory / "generations").mkdir(exist_ok=True)
+            self._lock, self.writable = _hold_lock(self.directory)
+        try:
+            self.base = self._base(base)
+            if self.writable:
+                self._recover()
+        except BaseException:
+            self.close()
+            raise
+
+    def _base(self, base: str | None) -> str:
         config = self.directory / "store.json"
         if config.exists():
-            self.base = json.loads(config.read_text(encoding="utf-8"))["base"]
-            if base is not None and base != self.base:
-                raise RevisionError(f"{self.directory} holds revisions minted under {self.base}, not {base}")
-        else:
-            self.base = base_iri(base)
-            _write_atomic(config, _json_bytes({"base": self.base}))
+            stored = json.loads(config.read_text(encoding="utf-8"))["base"]
+            if base is not None and base != stored:
+                raise RevisionError(f"{self.directory} holds revisions minted under {stored}, not {base}")
+            return stored
+        if not self.writable:
+            raise RevisionError(f"{self.directory} is not a revision store (no store.json)")
+        base = base_iri(base)
+        _write_atomic(config, _json_bytes({"base": base}))
+        return base
+
+    def close(self) -> None:
+        """Release the directory's lock."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> RevisionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ---- IRIs ----
 
@@ -188,13 +324,21 @@ class RevisionStore:
         path = self.directory / "current"
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
-    def _revision_dir(self, revision_id: str) -> Path:
-        if not REVISION_ID.match(revision_id):
-            raise UnknownRevision(f"no revision {revision_id!r}: an id is 12 hex digits")
-        path = self.directory / "revisions" / revision_id
-        if not (path / "meta.json").exists():
-            raise UnknownRevision(f"no revision {revision_id}")
-        return path
+    def _published(self) -> frozenset[str]:
+        """The named graphs of the generation the pointer names."""
+        pointer = self._pointer()
+        if pointer is None:
+            return frozenset()
+        path = self.directory / "generations" / f"{pointer['generation']}.json"
+        return frozenset(g for g, _ in json.loads(path.read_text(encoding="utf-8"))["graphs"])
+
+    def _meta(self, revision_id: str, published: frozenset[str]) -> RevisionMeta | None:
+        """A revision's metadata if the pointer reaches it: rejected, or in the current generation."""
+        path = self.directory / "revisions" / revision_id / "meta.json"
+        if not REVISION_ID.match(revision_id) or not path.exists():
+            return None
+        meta = RevisionMeta.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return meta if meta.status == "rejected" or meta.iri in published else None
 
     def current_id(self) -> str | None:
         pointer = self._pointer()
@@ -203,16 +347,21 @@ class RevisionStore:
     def get(self, revision_id: str) -> RevisionMeta:
         if revision_id == "current" and (current := self.current_id()) is not None:
             revision_id = current
-        doc = json.loads((self._revision_dir(revision_id) / "meta.json").read_text(encoding="utf-8"))
-        return RevisionMeta.from_json(doc)
+        if not REVISION_ID.match(revision_id):
+            raise UnknownRevision(f"no revision {revision_id!r}: an id is 12 hex digits")
+        meta = self._meta(revision_id, self._published())
+        if meta is None:
+            raise UnknownRevision(f"no revision {revision_id}")
+        return meta
 
     def revisions(self) -> list[RevisionMeta]:
-        """Every revision, oldest first; accepted ones only up to the current generation."""
-        pointer = self._pointer()
-        generation = pointer["generation"] if pointer else 0
-        metas = [self.get(p.name) for p in (self.directory / "revisions").iterdir() if REVISION_ID.match(p.name)]
-        visible = [m for m in metas if m.status == "rejected" or (m.generation or 0) <= generation]
-        return sorted(visible, key=lambda m: (m.loaded, m.id))
+        """Every revision the pointer reaches, oldest first."""
+        published = self._published()
+        metas = [self._meta(p.name, published) for p in (self.directory / "revisions").iterdir()]
+        return sorted((m for m in metas if m is not None), key=lambda m: (m.loaded, m.id))
+
+    def _revision_dir(self, revision_id: str) -> Path:
+        return self.directory / "revisions" / self.get(revision_id).id
 
     def source(self, revision_id: str) -> bytes:
         return (self._revision_dir(revision_id) / "source").read_bytes()
@@ -222,11 +371,10 @@ class RevisionStore:
         return parse_catalogue(self.source(meta.id), meta.source)
 
     def report_json(self, revision_id: str) -> dict[str, Any]:
-        path = self._revision_dir(self.get(revision_id).id) / "report.json"
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads((self._revision_dir(revision_id) / "report.json").read_text(encoding="utf-8"))
 
     def report_turtle(self, revision_id: str) -> str:
-        return (self._revision_dir(self.get(revision_id).id) / "report.ttl").read_text(encoding="utf-8")
+        return (self._revision_dir(revision_id) / "report.ttl").read_text(encoding="utf-8")
 
     def current_snapshot(self) -> Snapshot:
         """The generation `current` names; an empty generation 0 for a new store."""
@@ -251,33 +399,32 @@ class RevisionStore:
         """Parse, build and validate a catalogue; accept it unless it has a Violation.
 
         Raises `CatalogueError` when the bytes are not a catalogue, `RevisionExists` when
-        the same bytes were loaded before.
+        the same bytes or the same parsed catalogue were loaded before, and
+        `DirectoryUnwritable` when the directory refuses the write (nothing of it is left).
         """
         catalogue = parse_catalogue(data, source)
-        with self._writer_lock():
-            return self._add(catalogue, data, source, loaded)
+        if not self.writable:
+            raise DirectoryUnwritable(
+                f"the data directory {self.directory} is read-only: no revision can be added (数据目录只读)"
+            )
+        content = content_digest(catalogue)
+        for meta in self.revisions():
+            if meta.sha256 == catalogue.sha256 or meta.content == content:
+                raise RevisionExists(meta, same_bytes=meta.sha256 == catalogue.sha256)
+        return self._add(catalogue, content, data, source, loaded)
 
-    @contextmanager
-    def _writer_lock(self) -> Iterator[None]:
-        """Exclusive across processes: two writers would both take the next generation."""
-        with open(self.directory / "lock", "wb") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise RevisionError(f"another process is adding a revision to {self.directory}") from None
-            yield
-
-    def _add(self, catalogue: Catalogue, data: bytes, source: str, loaded: datetime | None) -> Outcome:
+    def _add(self, catalogue: Catalogue, content: str, data: bytes, source: str, loaded: datetime | None) -> Outcome:
         revision_id = catalogue.sha256[:12]
-        if (self.directory / "revisions" / revision_id / "meta.json").exists():
-            raise RevisionExists(self.get(revision_id))
         loaded = loaded or datetime.now(UTC)
         parent = self.current_id()
         graph = build_graph(catalogue, base=self.base, generated=loaded)
         if parent is not None:
             graph.add((graph.identifier, PROV.wasRevisionOf, URIRef(self.revision_iri(parent))))
-        report = validate(graph)
         changes = diff_catalogues(self.catalogue(parent), catalogue, self.base) if parent else None
+        if parent is not None and changes is not None:
+            services = {str(s) for s in graph.subjects(RDF.type, CPSV.PublicService)}
+            graph += replaced_by(self._replacements(parent), changes, services)
+        report = validate(graph)
         pointer = self._pointer()
         generation = (pointer["generation"] if pointer else 0) + 1
         meta = RevisionMeta(
@@ -286,38 +433,88 @@ class RevisionStore:
             loaded=loaded.isoformat(), parent=parent, items=len(catalogue.items),
             status="accepted" if report.conforms else "rejected",
             counts={s: report.count(s) for s in SEVERITIES},
-            generation=generation if report.conforms else None,
+            generation=generation if report.conforms else None, content=content,
         )  # fmt: skip
         report_json = report.to_json()
         if parent is not None:
             report_json = mark_new(report_json, self.report_json(parent), parent)
         snapshot = None
-        if report.conforms:
-            snapshot = self._write_generation(generation, self._quads(graph, changes, meta))
-        self._save_revision(meta, data, report_json, report.to_turtle())
-        if snapshot is not None:
-            self._flip(generation, revision_id)
+        try:
+            if report.conforms:
+                snapshot = self._write_generation(generation, self._quads(graph, changes, meta))
+            self._save_revision(meta, data, report_json, report.to_turtle())
+            if snapshot is not None:
+                self._flip(generation, revision_id)
+        except BaseException as exc:
+            if snapshot is None or self._pointer() != {"generation": generation, "revision": revision_id}:
+                self._roll_back(revision_id, meta.generation)
+                if isinstance(exc, OSError):
+                    raise self._unwritable(exc) from exc
+                raise
+            log.warning("revision %s is published, but: %s", revision_id, exc)  # the flip is durable or not
+        self.step("pointer-flipped")
         return Outcome(meta, report, report_json, changes, snapshot)
+
+    def _replacements(self, revision_id: str) -> list[tuple[str, str]]:
+        """The (old, new) service IRIs that revision `revision_id`'s graph says were replaced."""
+        pointer = self._pointer()
+        assert pointer is not None
+        store = ox.Store.read_only(str(self.directory / "generations" / str(pointer["generation"])))
+        try:
+            quads = store.quads_for_pattern(
+                None, ox.NamedNode(str(DCTERMS.isReplacedBy)), None, ox.NamedNode(self.revision_iri(revision_id))
+            )
+            return [(str(q.subject.value), str(q.object.value)) for q in quads]  # type: ignore[union-attr]
+        finally:
+            del store
+
+    def _unwritable(self, exc: OSError) -> DirectoryUnwritable:
+        reason = exc.strerror or str(exc)
+        # pyoxigraph's storage errors carry no errno, only the reason's text
+        if exc.errno in FULL or any(os.strerror(code) in str(exc) for code in FULL):
+            return DirectoryUnwritable(
+                f"no space left in the data directory {self.directory} ({reason}): the revision was not added;"
+                " free some space and upload it again (数据目录空间不足)",
+                full=True,
+            )
+        return DirectoryUnwritable(
+            f"cannot write to the data directory {self.directory} ({reason}):"
+            " the revision was not added (数据目录不可写)"
+        )
+
+    def _roll_back(self, revision_id: str, generation: int | None) -> None:
+        """Remove what an unfinished add wrote (the pointer does not name it)."""
+        _remove(self.directory / "revisions" / revision_id)
+        if generation is not None:
+            _remove(self.directory / "generations" / str(generation))
+            _remove(self.directory / "generations" / f"{generation}.json")
 
     def _save_revision(self, meta: RevisionMeta, data: bytes, report_json: dict[str, Any], turtle: str) -> None:
         final = self.directory / "revisions" / meta.id
         staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{meta.id}."))
-        (staging / "source").write_bytes(data)
-        (staging / "report.json").write_bytes(_json_bytes(report_json))
-        (staging / "report.ttl").write_text(turtle, encoding="utf-8")
-        (staging / "meta.json").write_bytes(_json_bytes(meta.to_json()))
-        os.replace(staging, final)
+        try:
+            (staging / "source").write_bytes(data)
+            (staging / "report.json").write_bytes(_json_bytes(report_json))
+            (staging / "report.ttl").write_text(turtle, encoding="utf-8")
+            (staging / "meta.json").write_bytes(_json_bytes(meta.to_json()))
+            self.step("revision-staged")
+            os.replace(staging, final)
+        except BaseException:
+            _remove(staging)
+            raise
+        _fsync_directory(final.parent)
+        self.step("revision-saved")
 
     def _flip(self, generation: int, revision_id: str | None) -> None:
         _write_atomic(self.directory / "current", _json_bytes({"generation": generation, "revision": revision_id}))
 
     def _write_generation(self, generation: int, quads: Iterator[ox.Quad]) -> Snapshot:
         path = self.directory / "generations" / str(generation)
-        if path.exists():  # left by a run that stopped before flipping the pointer
-            shutil.rmtree(path)
         snapshot = write_snapshot(path, generation, quads)
+        self.step("generation-written")
         stats = asdict(snapshot.statistics)
         _write_atomic(self.directory / "generations" / f"{generation}.json", _json_bytes(stats))
+        self.step("statistics-written")
         return snapshot
 
     def _quads(self, graph: Graph, changes: ChangeSet | None, meta: RevisionMeta) -> Iterator[ox.Quad]:
@@ -337,6 +534,7 @@ class RevisionStore:
                 if quad.graph_name == status:
                     yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
             del previous
+        self.step("writing-generation")  # the previous generation's graphs are written, not the new one
         revision = ox.NamedNode(meta.iri)
         for s, p, o in graph:
             triple = to_oxigraph_triple(s, p, o)
@@ -388,35 +586,52 @@ class RevisionStore:
         table); otherwise a fact about any other document refuses the file. Raises
         `StatusError` (every bad row, with its line), `StatusExists`, or `NoRevision`.
         """
-        with self._writer_lock():
-            current = self.current_id()
-            if current is None:
-                raise NoRevision("a status file is read against the current revision: add a catalogue first")
-            status_id = table.sha256[:12]
-            if (self.directory / "status" / status_id / "meta.json").exists():
-                raise StatusExists(next(m for m in self.status_files() if m.id == status_id))
-            index = DocumentIndex.from_graph(build_graph(self.catalogue(current), base=self.base), self.base)
-            if cited_only:
-                table = replace(table, rows=tuple(r for r in table.rows if index.find(r.document) is not None))
-            layer = build_status_graph([table], index)
-            generation = self._pointer()["generation"] + 1  # type: ignore[index]
+        if not self.writable:
+            raise DirectoryUnwritable(
+                f"the data directory {self.directory} is read-only: no status file can be added (数据目录只读)"
+            )
+        current = self.current_id()
+        if current is None:
+            raise NoRevision("a status file is read against the current revision: add a catalogue first")
+        status_id = table.sha256[:12]
+        if (self.directory / "status" / status_id / "meta.json").exists():
+            raise StatusExists(next(m for m in self.status_files() if m.id == status_id))
+        index = DocumentIndex.from_graph(build_graph(self.catalogue(current), base=self.base), self.base)
+        if cited_only:
+            table = replace(table, rows=tuple(r for r in table.rows if index.find(r.document) is not None))
+        layer = build_status_graph([table], index)
+        generation = self._pointer()["generation"] + 1  # type: ignore[index]
+        meta = StatusFileMeta(
+            status_id, Path(table.source).name, table.sha256, (loaded or datetime.now(UTC)).isoformat(),
+            len(table.rows), generation,
+        )  # fmt: skip
+        try:
             snapshot = self._write_generation(generation, self._status_quads(layer, current))
-            meta = StatusFileMeta(
-                status_id, Path(table.source).name, table.sha256, (loaded or datetime.now(UTC)).isoformat(),
-                len(table.rows), generation,
-            )  # fmt: skip
             self._save_status(meta, data, layer)
             self._flip(generation, current)
-            return meta, snapshot
+        except BaseException as exc:
+            if self._pointer() != {"generation": generation, "revision": current}:
+                _remove(self.directory / "status" / status_id)
+                _remove(self.directory / "generations" / str(generation))
+                _remove(self.directory / "generations" / f"{generation}.json")
+                if isinstance(exc, OSError):
+                    raise self._unwritable(exc) from exc
+                raise
+        return meta, snapshot
 
     def _save_status(self, meta: StatusFileMeta, data: bytes, layer: Graph) -> None:
         final = self.directory / "status" / meta.id
         final.parent.mkdir(exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{meta.id}."))
-        (staging / "source").write_bytes(data)
-        (staging / "layer.nt").write_text(layer.serialize(format="nt"), encoding="utf-8")
-        (staging / "meta.json").write_bytes(_json_bytes(meta.to_json()))
-        os.replace(staging, final)
+        try:
+            (staging / "source").write_bytes(data)
+            (staging / "layer.nt").write_text(layer.serialize(format="nt"), encoding="utf-8")
+            (staging / "meta.json").write_bytes(_json_bytes(meta.to_json()))
+            os.replace(staging, final)
+        except BaseException:
+            _remove(staging)
+            raise
+        _fsync_directory(final.parent)
 
     def _status_quads(self, layer: Graph, current: str) -> Iterator[ox.Quad]:
         """The next generation: the previous one's named graphs but the status layer, which
@@ -442,6 +657,22 @@ class RevisionStore:
             yield ox.Quad(*triple, ox.DefaultGraph())
 
     # ---- housekeeping ----
+
+    def _recover(self) -> None:
+        """Remove what a crash left that the pointer does not reach (under the lock)."""
+        pointer = self._pointer()
+        current = {str(pointer["generation"]), f"{pointer['generation']}.json"} if pointer else set()
+        left = [p for p in (self.directory / "generations").iterdir() if p.name not in current]
+        published = self._published()
+        left += [p for p in (self.directory / "revisions").iterdir() if self._meta(p.name, published) is None]
+        left += list(self.directory.glob(".*"))  # _write_atomic's temporary files
+        status = self.directory / "status"
+        if status.exists():  # staging folders, and files saved for a generation never published
+            generation = pointer["generation"] if pointer else 0
+            left += [d for d in status.iterdir() if d.name.startswith(".") or _status_generation(d) > generation]
+        for path in left:
+            log.warning("removing %s: left by an interrupted publish or an earlier run", path)
+            _remove(path)
 
     def prune(self, keep: Iterable[int]) -> list[int]:
         """Delete the generations older than the current one, except `keep`; those deleted.
@@ -471,6 +702,15 @@ def open_store(directory: Path, source: Path | None = None, base: str | None = N
     if source is None:
         return store
     try:
+        _add_source(store, source)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _add_source(store: RevisionStore, source: Path) -> None:
+    try:
         data = source.read_bytes()
     except OSError as exc:
         raise unreadable(str(source), exc) from None
@@ -485,4 +725,3 @@ def open_store(directory: Path, source: Path | None = None, base: str | None = N
             f"{source}: revision {meta.id} has {meta.counts['Violation']} Violation(s); "
             f"run `servicegraph validate {source}` to see them"
         )
-    return store

@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 def write_snapshot(path: Path, generation: int, quads: Iterable[ox.Quad]) -> Snapshot:
     """Write `quads` to a fresh store directory at `path` (which must not exist)."""
     store = ox.Store(str(path))
-    store.bulk_extend(quads)
+    try:
+        store.bulk_extend(quads)
+    except BaseException:
+        del store  # closed before the caller removes the directory
+        raise
     return _close(store, path, generation)
 
 

@@ -4,6 +4,8 @@ holds, and a store reopened on the same directory."""
 from __future__ import annotations
 
 import json
+import os
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import seed_variants as v
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.store.revisions import (
+    DirectoryInUse,
     RevisionError,
     RevisionExists,
     RevisionStore,
@@ -45,37 +48,42 @@ def _default_graph_revision_and_count(path: Path) -> list[tuple[str | None, ...]
 @pytest.fixture(scope="module")
 def history(tmp_path_factory, seed_path: Path, seed_catalogue):
     """A store fed, in order: the seed, an article number changed, a broken row, an item
-    removed, a Violation, a GBK copy of the seed, the seed cut in half."""
+    removed, a Violation, a GBK copy of the seed, a CRLF copy of the item removed, another
+    item removed in GBK, the seed cut in half."""
     store = RevisionStore(tmp_path_factory.mktemp("revisions") / "data")
     outcomes: dict[str, object] = {}
+    removed = v.item_removed(seed_path, seed_catalogue, 5)
     uploads = {
         "seed": seed_path.read_bytes(),
         "article": v.replaced(seed_path, BLOOD, "《重庆市献血条例》第十条"),
         "broken": v.cell_dropped(seed_path, seed_catalogue, 10, "item_type"),
-        "removed": v.item_removed(seed_path, seed_catalogue, 5),
+        "removed": removed,
         "violation": v.renumbered(seed_path, seed_catalogue, 12, 11),
         "gbk": v.gbk(seed_path),
+        "crlf": removed.replace(b"\n", b"\r\n"),
+        "other-gbk": v.item_removed(seed_path, seed_catalogue, 20).decode("utf-8").encode("gbk"),
         "half": v.cut_in_half(seed_path),
     }
     for name, data in uploads.items():
         try:
             outcomes[name] = store.add(data, f"{name}.txt")
-        except CatalogueError as exc:
+        except (CatalogueError, RevisionExists) as exc:
             outcomes[name] = exc
-    return store, outcomes
+    yield store, outcomes
+    store.close()
 
 
 def test_which_revisions_become_current(history) -> None:
     store, outcomes = history
     accepted = {n for n, o in outcomes.items() if not isinstance(o, Exception) and o.snapshot is not None}
-    assert accepted == {"seed", "article", "removed", "gbk"}
-    assert store.current_id() == outcomes["gbk"].meta.id
+    assert accepted == {"seed", "article", "removed", "other-gbk"}
+    assert store.current_id() == outcomes["other-gbk"].meta.id
     assert [m.source for m in store.revisions()] == [
         "seed.txt",
         "article.txt",
         "removed.txt",
         "violation.txt",
-        "gbk.txt",
+        "other-gbk.txt",
     ]
     assert [m.status for m in store.revisions()] == ["accepted", "accepted", "accepted", "rejected", "accepted"]
     parents = {m.source: m.parent for m in store.revisions()}
@@ -85,7 +93,7 @@ def test_which_revisions_become_current(history) -> None:
         "article.txt": ids["seed.txt"],
         "removed.txt": ids["article.txt"],
         "violation.txt": ids["removed.txt"],
-        "gbk.txt": ids["removed.txt"],
+        "other-gbk.txt": ids["removed.txt"],
     }
 
 
@@ -119,28 +127,32 @@ def test_a_violation_is_rejected_with_its_report(history) -> None:
     assert rejected.changes.renumbered[0].old_number == 12  # diffed against the current revision
 
 
-def test_gbk_copy_is_the_seed_again(history) -> None:
+def test_the_same_catalogue_in_other_bytes_is_a_duplicate(history) -> None:
     _, outcomes = history
-    gbk = outcomes["gbk"]
-    assert gbk.meta.encoding == "gb18030" and gbk.meta.items == 98
-    assert gbk.meta.id != outcomes["seed"].meta.id  # other bytes, another revision
-    assert [c.kind for c in gbk.changes.items] == ["added"]  # item 5 is back (parent: removed)
+    for copy, original in (("gbk", "seed"), ("crlf", "removed")):  # re-encoded, other line ends
+        refused = outcomes[copy]
+        assert isinstance(refused, RevisionExists), copy
+        assert refused.meta == outcomes[original].meta
+        assert "same parsed content" in str(refused) and original + ".txt" in str(refused)
+    other = outcomes["other-gbk"]  # GBK with other content is a new revision
+    assert other.meta.encoding == "gb18030" and other.meta.items == 97
+    assert ("added", 5) in [(c.kind, c.number) for c in other.changes.items]  # item 5 is back (parent: removed)
 
 
 def test_generation_holds_every_accepted_revision_and_the_current_as_default(history) -> None:
     store, outcomes = history
     snapshot = store.current_snapshot()
     graphs = {g for g, _ in snapshot.statistics.graphs}
-    accepted = [outcomes[n].meta.iri for n in ("seed", "article", "removed", "gbk")]
+    accepted = [outcomes[n].meta.iri for n in ("seed", "article", "removed", "other-gbk")]
     assert graphs == {*accepted, f"{B}revisions", f"{B}changes"}
     assert outcomes["violation"].meta.iri not in graphs
-    assert _default_graph_revision_and_count(snapshot.path) == [(outcomes["gbk"].meta.iri, "98")]
+    assert _default_graph_revision_and_count(snapshot.path) == [(outcomes["other-gbk"].meta.iri, "97")]
     current = _query(
         snapshot.path,
         """PREFIX sg: <https://servicegraph.example/ontology#>
         SELECT ?rev { GRAPH ?g { ?c sg:currentRevision ?rev } }""",
     )
-    assert current == [(outcomes["gbk"].meta.iri,)]
+    assert current == [(outcomes["other-gbk"].meta.iri,)]
     parent = _query(
         snapshot.path,
         """PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -165,7 +177,7 @@ def test_older_revisions_stay_queryable(history) -> None:
         """PREFIX sg: <https://servicegraph.example/ontology#>
         SELECT ?from ?to { GRAPH ?g { ?cs a sg:ChangeSet ; sg:fromRevision ?from ; sg:toRevision ?to } }""",
     )
-    ids = [outcomes[n].meta.iri for n in ("seed", "article", "removed", "gbk")]
+    ids = [outcomes[n].meta.iri for n in ("seed", "article", "removed", "other-gbk")]
     assert sorted(changes) == sorted(pairwise(ids))
 
 
@@ -191,7 +203,7 @@ def test_same_bytes_twice_is_refused(tmp_path: Path, seed_path: Path) -> None:
 
 def test_reopened_store_comes_back_with_every_revision(history) -> None:
     store, _ = history
-    again = RevisionStore(store.directory)
+    again = RevisionStore(store.directory, read_only=True)
     assert again.revisions() == store.revisions()
     assert again.current_id() == store.current_id()
     reopened = again.current_snapshot()
@@ -222,18 +234,19 @@ def test_open_store_refuses_a_file_with_a_violation(tmp_path: Path, seed_path: P
     bad.write_bytes(v.renumbered(seed_path, seed_catalogue, 12, 11))
     with pytest.raises(RevisionError, match="Violation"):
         open_store(tmp_path / "data", bad)
-    store = open_store(tmp_path / "data", seed_path)
-    assert store.get("current").source == seed_path.name
-    assert open_store(tmp_path / "data", seed_path).current_id() == store.current_id()  # already there
+    with open_store(tmp_path / "data", seed_path) as store:
+        assert store.get("current").source == seed_path.name
+        current = store.current_id()
+    with open_store(tmp_path / "data", seed_path) as again:  # already there
+        assert again.current_id() == current
 
 
-def test_a_second_writer_is_refused_while_one_adds(tmp_path, seed_path):
-    import fcntl
-
-    store = RevisionStore(tmp_path)
-    with open(tmp_path / "lock", "wb") as other:  # another process holding the writer lock
-        fcntl.flock(other, fcntl.LOCK_EX)
-        with pytest.raises(RevisionError, match="another process"):
-            store.add(seed_path.read_bytes(), "seed.txt")
-    assert store.current_id() is None and store.revisions() == []
-    assert store.add(seed_path.read_bytes(), "seed.txt").meta.status == "accepted"
+def test_a_second_writer_is_refused_while_the_first_lives(tmp_path, seed_path):
+    first = RevisionStore(tmp_path)
+    held = f"{tmp_path} is in use by another servicegraph process (pid {os.getpid()})"
+    with pytest.raises(DirectoryInUse, match=re.escape(held)):
+        RevisionStore(tmp_path)
+    assert RevisionStore(tmp_path, read_only=True).revisions() == []  # readers take no lock
+    first.close()
+    with RevisionStore(tmp_path) as second:  # the lock goes with the first store
+        assert second.add(seed_path.read_bytes(), "seed.txt").meta.status == "accepted"

@@ -3,6 +3,9 @@ reports, diffs, the upload rules, and a server restarted on the same data direct
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +18,7 @@ from http_server import running
 from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.namespaces import DEFAULT_BASE
-from servicegraph.store.revisions import RevisionStore
+from servicegraph.store.revisions import DirectoryInUse, RevisionStore
 
 B = DEFAULT_BASE
 TOKEN = "test-token-7f3a"
@@ -107,6 +110,11 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
         assert answer.json()["revision"]["encoding"] == "gb18030"
         assert _current(client) == [(f"{B}revision/{removed_id}", 97)]
         assert client.get("/api/services", params={"limit": 1000}).json()["total"] == 97
+        # the same catalogue again in UTF-8 with CRLF line ends: a duplicate of the GBK one
+        crlf = v.item_removed(seed_path, seed_catalogue, 5).replace(b"\n", b"\r\n")
+        duplicate = client.post("/api/revisions", params={"name": "removed-crlf.txt"}, content=crlf, headers=AUTH)
+        assert duplicate.status_code == 409 and duplicate.json()["revision"]["id"] == removed_id
+        assert "same parsed content" in duplicate.json()["error"]
 
         listing = client.get("/api/revisions").json()
         assert listing["current"] == removed_id
@@ -148,7 +156,8 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
             f"{B}changes",
         }
         assert client.get("/api/services", params={"limit": 1000}).json()["total"] == 97
-    assert RevisionStore(data).generations() == [RevisionStore(data).current_snapshot().generation]
+    with RevisionStore(data, read_only=True) as store:  # the restart removed the older generations
+        assert store.generations() == [store.current_snapshot().generation]
 
 
 @pytest.mark.parametrize(
@@ -184,14 +193,18 @@ def test_uploads_are_size_limited(tmp_path: Path, seed_path: Path) -> None:
         assert again.status_code == 409 and again.json()["revision"]["status"] == "accepted"
 
 
-def test_an_upload_while_another_process_writes_is_refused_until_it_is_done(tmp_path: Path, seed_path: Path) -> None:
-    import fcntl
-
-    with server(tmp_path / "data", upload_token=TOKEN) as client:
-        with open(tmp_path / "data" / "lock", "wb") as other:  # another process holding the writer lock
-            fcntl.flock(other, fcntl.LOCK_EX)
-            busy = client.post("/api/revisions", content=seed_path.read_bytes(), headers=AUTH)
-        assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
-        assert "another process" in busy.json()["error"]
-        assert client.get("/api/revisions").json()["revisions"] == []
+def test_a_second_server_on_the_same_directory_is_refused_at_start(tmp_path: Path, seed_path: Path) -> None:
+    data = tmp_path / "data"
+    with server(data, upload_token=TOKEN) as client:
+        refused = pytest.raises(DirectoryInUse, match=f"{data} is in use by another servicegraph process")
+        with refused, served_app(Settings(data_dir=data)):
+            pass
+        command = [sys.executable, "-m", "servicegraph", "serve", "--data-dir", str(data), "--port", "0"]
+        second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 1
+        assert f"error: {data} is in use by another servicegraph process (pid {os.getpid()})" in second.stderr
+        assert "Traceback" not in second.stderr
+        # the first server still holds the directory and takes uploads
         assert client.post("/api/revisions", content=seed_path.read_bytes(), headers=AUTH).status_code == 201
+    with server(data) as client:  # its lock went with it
+        assert len(client.get("/api/revisions").json()["revisions"]) == 1

@@ -69,7 +69,7 @@ def revision_store(data_dir: Path | None, base: str | None) -> RevisionStore | N
         return None
     if not (data_dir / "store.json").exists():
         raise RevisionError(f"{data_dir} is not a revision store")
-    return RevisionStore(data_dir, base)
+    return RevisionStore(data_dir, base, read_only=True)
 
 
 def load_catalogue(spec: str, store: RevisionStore | None) -> Catalogue:
