@@ -33,6 +33,8 @@ class Settings:
     timeout: float = limits.QUERY_TIMEOUT
     max_result_bytes: int = limits.MAX_RESULT_BYTES
     cache_bytes: int = limits.CACHE_BYTES
+    sparql_endpoint: str | None = None  # a remote engine's SPARQL 1.1 Protocol URL; None: the embedded store
+    store_endpoint: str | None = None  # its Graph Store HTTP Protocol URL, to load the served data there
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **values: Any) -> Settings:
