@@ -95,21 +95,24 @@ def publish_snapshot(graph_store: GraphStore, snapshot: Snapshot, base: str, gra
     """Copy `snapshot` to `graph_store` and point the data of `base` at it.
 
     Its default graph is read as the named graph `graph` (default: `served_graph`; when
-    that is None too, it is loaded into the store's own default graph). Graphs under
-    `{base}revision/` already in the current dataset are not sent again.
+    that is None too, it is loaded into the store's own default graph, or, when empty,
+    read as the graph `{base}empty`, which nothing fills). Graphs under `{base}revision/`
+    already in the current dataset are not sent again.
     """
     previous = graph_store.pointer(base)
     source = ox.Store.read_only(str(snapshot.path))
     named = [g for g, _ in snapshot.statistics.graphs]
-    default = graph or served_graph(source, snapshot)
     immutable = f"{base}revision/"
     for name in sorted(named, key=lambda g: not g.startswith(immutable)):  # revisions first, metadata last
         if not (name.startswith(immutable) and name in previous.named_graphs):
             graph_store.put(name, _graph(source, ox.NamedNode(name)))
+    default = graph or served_graph(source, snapshot)
     if default not in named:
-        graph_store.put(default, _graph(source, ox.DefaultGraph()))
-        if default is not None:
-            named.append(default)
+        if default is None and snapshot.statistics.default_graph_triples == 0:
+            default = f"{base}empty"
+        else:
+            graph_store.put(default, _graph(source, ox.DefaultGraph()))
+            named += [default] if default is not None else []
     pointer = Pointer(previous.generation + 1, default, tuple(sorted(named)), snapshot.statistics)
     graph_store.put(pointer_iri(base), pointer.triples(pointer_iri(base)))
     return pointer
