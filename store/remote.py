@@ -10,15 +10,17 @@ reached, fails, or does not answer in time gives `EngineUnavailable` or `QueryTi
 naming it, which the API answers 503.
 
 `publish(snapshot)` copies a snapshot there over the Graph Store HTTP Protocol
-(`graph_store.publish_snapshot`): the graphs, then the pointer. The pointer is read
-again after `limits.POINTER_TTL` seconds, so a `servicegraph push` to the same engine
-is served within that time.
+(`graph_store.publish_snapshot`): the graphs, then the pointer. A background task reads
+the pointer again every `limits.POINTER_TTL` seconds, so a `servicegraph push` to the
+same engine is served (and the results cache moves to its generation) within that time.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+import contextlib
+import logging
+from collections.abc import Awaitable
 
 import httpx
 import pyoxigraph as ox
@@ -36,6 +38,8 @@ from servicegraph.store.graph_store import GraphStore, publish_snapshot
 from servicegraph.store.oxigraph import to_oxigraph
 from servicegraph.store.pointer import NO_POINTER, Pointer, pointer_iri, read_pointer
 from servicegraph.store.sparql_text import SubstitutionError, has_dataset_clause, substitute
+
+log = logging.getLogger("servicegraph.remote")
 
 _ERROR_BYTES = 2000
 """Bytes of an engine's error body quoted to the client."""
@@ -65,9 +69,8 @@ class RemoteEngine:
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
         self.pointer: Pointer = NO_POINTER
-        self._read_at = float("-inf")  # when the pointer was last read
-        self._reading: asyncio.Lock | None = None
         self._client: httpx.AsyncClient | None = None
+        self._reader: asyncio.Task[None] | None = None
 
     @property
     def generation(self) -> int:
@@ -79,40 +82,46 @@ class RemoteEngine:
 
     async def start(self) -> None:
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0)))
-        self._reading = asyncio.Lock()
-        try:
-            async with asyncio.timeout(self.timeout):
-                await self._fresh_pointer()
-        except (QueryError, TimeoutError):  # queries will say so, with a 503 naming the engine
-            pass
+        with contextlib.suppress(QueryError):  # queries will say so, with a 503 naming the engine
+            await self._read_pointer()
+        self._reader = asyncio.create_task(self._read_pointer_forever())
 
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
         if self._client is not None:
             await self._client.aclose()
 
     async def execute(self, request: QueryRequest) -> QueryResult:
         assert self._client is not None, "start() the engine first"
+        pointer = self.pointer
+        return QueryResult(request.media_type, await self._query(request, pointer), pointer.generation)
+
+    async def _read_pointer(self) -> None:
+        iri = pointer_iri(self.base)
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+        body = await self._deadline(self._send(query, "application/n-triples", {}))
+        self.pointer = read_pointer(iri, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+
+    async def _read_pointer_forever(self) -> None:
+        while True:
+            await asyncio.sleep(limits.POINTER_TTL)
+            try:
+                await self._read_pointer()
+            except QueryError as exc:
+                log.warning("could not read the current pointer: %s", exc)
+
+    async def _deadline(self, exchange: Awaitable[bytes]) -> bytes:
+        """`exchange` within the time limit, else `QueryTimeout` naming the engine."""
         try:
             async with asyncio.timeout(self.timeout):
-                pointer = await self._fresh_pointer()
-                body = await self._query(request, pointer)
+                return await exchange
         except TimeoutError:
             raise QueryTimeout(
                 f"the SPARQL engine at {self.query_url} gave no answer within the time limit of {self.timeout:g} s"
             ) from None
-        return QueryResult(request.media_type, body, pointer.generation)
-
-    async def _fresh_pointer(self) -> Pointer:
-        """The pointer, read again when older than `POINTER_TTL` (one reader at a time)."""
-        assert self._reading is not None
-        async with self._reading:
-            if time.monotonic() - self._read_at > limits.POINTER_TTL:
-                iri = pointer_iri(self.base)
-                query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
-                body = await self._send(query, "application/n-triples", {})
-                self.pointer = read_pointer(iri, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-                self._read_at = time.monotonic()
-        return self.pointer
 
     async def _query(self, request: QueryRequest, pointer: Pointer) -> bytes:
         try:
@@ -125,7 +134,7 @@ class RemoteEngine:
                        "named-graph-uri": list(request.named_graphs or ())}  # fmt: skip
         elif pointer.default_graph is not None and not has_dataset_clause(query):
             dataset = {"default-graph-uri": [pointer.default_graph], "named-graph-uri": list(pointer.named_graphs)}
-        return await self._send(query, request.media_type, dataset)
+        return await self._deadline(self._send(query, request.media_type, dataset))
 
     async def _send(self, query: str, media_type: str, dataset: dict[str, list[str]]) -> bytes:
         """POST the query; the body, read within the size limit."""
@@ -169,7 +178,7 @@ class RemoteEngine:
         if self.store_url is None:
             raise EngineUnavailable(f"the SPARQL engine at {self.query_url} has no graph store to publish to")
         pointer = await asyncio.to_thread(_publish, self.store_url, snapshot, self.base, graph)
-        self.pointer, self._read_at, self.snapshot = pointer, time.monotonic(), snapshot
+        self.pointer, self.snapshot = pointer, snapshot
 
 
 def _publish(store_url: str, snapshot: Snapshot, base: str, graph: str | None) -> Pointer:
