@@ -6,9 +6,9 @@ event loop; with no Violation its generation is published to the query engine, s
 every query sees the old or the new graph, never a mix. Uploads are handled one at a time.
 
 `api.app.create_app` includes this router and calls `attach(app, store, …)` when it
-serves a revision store; its engine must be able to `publish(snapshot)` (the worker pool).
-Each generation's default graph is its current revision; /api/ requests overtaken by a
-publication run again (api/context.py).
+serves a revision store; its engine must be able to `publish(snapshot)` (the worker pool,
+a remote engine). Each generation's default graph is its current revision; /api/ requests
+overtaken by a publication run again (api/context.py).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from starlette.datastructures import UploadFile
 from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
 from servicegraph.graph.media_types import TURTLE
 from servicegraph.loaders.errors import CatalogueError
+from servicegraph.store.errors import EngineUnavailable
 from servicegraph.store.revisions import (
     Outcome,
     RevisionError,
@@ -196,7 +197,8 @@ async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> t
     responses={
         401: {"description": "No or a wrong token."}, 403: {"description": "Uploads are disabled."},
         409: {"description": "These bytes were loaded before."}, 413: {"description": "Too large."},
-        503: {"description": "Another process is adding a revision to the data directory."},
+        503: {"description": "Another process is adding a revision to the data directory, or a remote engine"
+              " could not take it."},
         422: {"description": "Not a catalogue (file, line, message), or a Violation (the full report)."},
     },
 )  # fmt: skip
@@ -214,7 +216,9 @@ async def upload_revision(request: Request, name: str | None = None) -> JSONResp
             return JSONResponse(error, status_code=422)
         except RevisionExists as exc:
             return JSONResponse({"error": str(exc), "revision": exc.meta.to_json()}, status_code=409)
-        except RevisionError as exc:  # another process is writing to the data directory
+        # another process is writing to the data directory, or a remote engine could not take the
+        # revision (kept, and copied there when the server next starts)
+        except (RevisionError, EngineUnavailable) as exc:
             return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "5"})
     body_json = {
         "revision": outcome.meta.to_json(),

@@ -72,7 +72,9 @@ class GraphStore:
 def _n_triples(triples: Iterable[ox.Triple]) -> Iterator[bytes]:
     iterator = iter(triples)
     while chunk := list(islice(iterator, _CHUNK)):
-        yield ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
+        body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
+        assert body is not None  # no output given: the bytes are returned
+        yield body
 
 
 def _graph(store: ox.Store, name: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Triple]:
@@ -84,7 +86,8 @@ def served_graph(store: ox.Store, snapshot: Snapshot) -> str | None:
     """The named graph whose copy is `snapshot`'s default graph: the current revision the
     metadata graph names, else the only named graph when it is as large; None if neither."""
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(SG.currentRevision)), None, None):
-        return quad.object.value
+        if isinstance(quad.object, ox.NamedNode):
+            return quad.object.value
     graphs = snapshot.statistics.graphs
     if len(graphs) == 1 and graphs[0][1] == snapshot.statistics.default_graph_triples:
         return graphs[0][0]

@@ -70,16 +70,17 @@ def read_pointer(iri: str, triples: Iterable[ox.Triple]) -> Pointer:
     subject = ox.NamedNode(iri)
     generation, default, named, statistics = 0, None, [], None
     for triple in triples:
-        if triple.subject != subject:
+        value = triple.object
+        if triple.subject != subject or isinstance(value, ox.Triple):
             continue
         if triple.predicate == _GENERATION:
-            generation = int(triple.object.value)
+            generation = int(value.value)
         elif triple.predicate == _DEFAULT:
-            default = triple.object.value
+            default = value.value
         elif triple.predicate == _NAMED:
-            named.append(triple.object.value)
+            named.append(value.value)
         elif triple.predicate == _STATISTICS:
-            doc = json.loads(triple.object.value)
+            doc = json.loads(value.value)
             doc["graphs"] = tuple(tuple(g) for g in doc["graphs"])
             statistics = Statistics(**doc)
     return Pointer(generation, default, tuple(sorted(named)), statistics)

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 import httpx
 import pyoxigraph as ox
@@ -38,6 +39,9 @@ from servicegraph.store.graph_store import GraphStore, publish_snapshot
 from servicegraph.store.oxigraph import to_oxigraph
 from servicegraph.store.pointer import NO_POINTER, Pointer, pointer_iri, read_pointer
 from servicegraph.store.sparql_text import SubstitutionError, has_dataset_clause, substitute
+
+if TYPE_CHECKING:
+    import rdflib
 
 log = logging.getLogger("servicegraph.remote")
 
@@ -186,9 +190,9 @@ def _publish(store_url: str, snapshot: Snapshot, base: str, graph: str | None) -
         return publish_snapshot(graph_store, snapshot, base, graph)
 
 
-def _sparql_term(term: object) -> str:
+def _sparql_term(term: rdflib.term.Identifier) -> str:
     """A bound value in SPARQL syntax (N-Triples' term syntax is SPARQL's too)."""
-    value = to_oxigraph(term)  # type: ignore[arg-type]
+    value = to_oxigraph(term)
     if isinstance(value, ox.BlankNode):
         raise QuerySyntaxError("a blank node cannot be bound to a remote engine's query (it would be a variable)")
     return str(value)

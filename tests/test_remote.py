@@ -145,3 +145,18 @@ def test_a_result_over_the_size_limit_is_cut(engine: OxigraphServer, seed_path: 
 def test_serving_data_on_an_engine_needs_its_graph_store(seed_path: Path, capsys) -> None:
     assert main(["serve", str(seed_path), "--sparql-endpoint", "http://127.0.0.1:9/query"]) == 2
     assert "--store-endpoint" in capsys.readouterr().err
+
+
+def test_an_upload_the_engine_cannot_take_is_a_503_naming_its_graph_store(tmp_path: Path, seed_path: Path) -> None:
+    with oxigraph_server(tmp_path / "engine") as engine:
+        settings = Settings(data_dir=tmp_path / "data", upload_token="t", **engine.settings())
+        with served_app(settings) as app, running(app) as url:
+            engine.process.terminate()
+            engine.process.wait(timeout=10)
+            answer = httpx.post(
+                f"{url}/api/revisions",
+                content=seed_path.read_bytes(),
+                headers={"Authorization": "Bearer t"},
+                timeout=60,
+            )
+            assert answer.status_code == 503 and engine.store_url in answer.json()["error"]
