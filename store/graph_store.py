@@ -25,11 +25,18 @@ _CHUNK = 20_000
 """Triples serialised per chunk of an upload (the body streams)."""
 
 
+def shown(url: str) -> str:
+    """`url` as messages name it: without the user and password it may carry (HTTP Basic)."""
+    return str(httpx.URL(url).copy_with(userinfo=b""))
+
+
 class GraphStore:
-    """A Graph Store HTTP Protocol endpoint, e.g. Oxigraph's `/store`, Fuseki's `/ds/data`."""
+    """A Graph Store HTTP Protocol endpoint, e.g. Oxigraph's `/store`, Fuseki's `/ds/data`;
+    credentials in the URL (`https://user:password@host/…`) are sent as HTTP Basic."""
 
     def __init__(self, url: str, timeout: float = limits.LOAD_TIMEOUT) -> None:
         self.url = url
+        self.shown = shown(url)
         self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0))
 
     def __enter__(self) -> GraphStore:
@@ -46,10 +53,12 @@ class GraphStore:
         try:
             response = self._client.request(method, self.url, params=self._params(graph), **kwargs)  # type: ignore[arg-type]
         except httpx.HTTPError as exc:
-            raise EngineUnavailable(f"the graph store at {self.url} is unreachable ({method} {name}): {exc}") from None
+            raise EngineUnavailable(
+                f"the graph store at {self.shown} is unreachable ({method} {name}): {exc}"
+            ) from None
         if response.status_code >= 300 and response.status_code != 404:
             raise EngineUnavailable(
-                f"the graph store at {self.url} refused {method} {name}: "
+                f"the graph store at {self.shown} refused {method} {name}: "
                 f"{response.status_code} {response.text[:300].strip()}"
             )
         return response

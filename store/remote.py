@@ -35,7 +35,7 @@ from servicegraph.store.errors import (
     QueryTimeout,
     ResultTooLarge,
 )
-from servicegraph.store.graph_store import GraphStore, publish_snapshot
+from servicegraph.store.graph_store import GraphStore, publish_snapshot, shown
 from servicegraph.store.oxigraph import to_oxigraph
 from servicegraph.store.pointer import NO_POINTER, Pointer, pointer_iri, read_pointer
 from servicegraph.store.sparql_text import SubstitutionError, has_dataset_clause, substitute
@@ -67,6 +67,7 @@ class RemoteEngine:
         max_result_bytes: int = limits.MAX_RESULT_BYTES,
     ) -> None:
         self.query_url = query_url
+        self.shown = shown(query_url)  # messages name the engine without its credentials
         self.store_url = store_url
         self.base = base
         self.snapshot = snapshot
@@ -124,7 +125,7 @@ class RemoteEngine:
                 return await exchange
         except TimeoutError:
             raise QueryTimeout(
-                f"the SPARQL engine at {self.query_url} gave no answer within the time limit of {self.timeout:g} s"
+                f"the SPARQL engine at {self.shown} gave no answer within the time limit of {self.timeout:g} s"
             ) from None
 
     async def _query(self, request: QueryRequest, pointer: Pointer) -> bytes:
@@ -150,7 +151,7 @@ class RemoteEngine:
                     await self._refused(answer)
                 answered = answer.headers.get("content-type", "").split(";")[0].strip().lower()
                 if answered != media_type:
-                    raise QueryError(f"the SPARQL engine at {self.query_url} answered {answered}, not {media_type}")
+                    raise QueryError(f"the SPARQL engine at {self.shown} answered {answered}, not {media_type}")
                 parts, size = [], 0
                 async for chunk in answer.aiter_bytes():
                     size += len(chunk)
@@ -162,7 +163,7 @@ class RemoteEngine:
             raise TimeoutError from None
         except httpx.HTTPError as exc:
             raise EngineUnavailable(
-                f"the SPARQL engine at {self.query_url} is unreachable: {exc or type(exc).__name__}"
+                f"the SPARQL engine at {self.shown} is unreachable: {exc or type(exc).__name__}"
             ) from None
 
     async def _refused(self, answer: httpx.Response) -> None:
@@ -171,7 +172,7 @@ class RemoteEngine:
             text += chunk
             if len(text) > _ERROR_BYTES:
                 break
-        message = f"the SPARQL engine at {self.query_url} answered {answer.status_code}: "
+        message = f"the SPARQL engine at {self.shown} answered {answer.status_code}: "
         message += text[:_ERROR_BYTES].decode("utf-8", "replace").strip()
         if answer.status_code == 400:
             raise QuerySyntaxError(message)
@@ -180,7 +181,7 @@ class RemoteEngine:
     async def publish(self, snapshot: Snapshot, graph: str | None = None) -> None:
         """Copy `snapshot` to the graph store and serve it (see `publish_snapshot`)."""
         if self.store_url is None:
-            raise EngineUnavailable(f"the SPARQL engine at {self.query_url} has no graph store to publish to")
+            raise EngineUnavailable(f"the SPARQL engine at {self.shown} has no graph store to publish to")
         pointer = await asyncio.to_thread(_publish, self.store_url, snapshot, self.base, graph)
         self.pointer, self.snapshot = pointer, snapshot
 

@@ -107,12 +107,12 @@ def test_the_pointer_reads_back_what_was_written() -> None:
     assert read_pointer(pointer_iri(B), written.triples(pointer_iri(B))) == written
 
 
-def test_an_engine_that_is_down_is_a_503_naming_it() -> None:
-    down = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
-    with remote(down) as client:
+def test_an_engine_that_is_down_is_a_503_naming_it_without_its_password() -> None:
+    down = f"127.0.0.1:{free_port()}/query"  # nothing listens there
+    with remote(f"http://reader:secret@{down}") as client:
         for answer in (client.get("/api/services"), client.get("/sparql", params={"query": "ASK {}"})):
             assert answer.status_code == 503
-            assert down in answer.text and "unreachable" in answer.text
+            assert f"http://{down}" in answer.text and "unreachable" in answer.text and "secret" not in answer.text
 
 
 def test_a_silent_engine_is_a_503_at_the_time_limit_not_a_hang() -> None:

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
     stats = snapshot.statistics
     print(
-        f"{args.source}: {stats.triples} triples in {len(pointer.named_graphs)} named graphs at {args.endpoint};"
+        f"{args.source}: {stats.triples} triples in {len(pointer.named_graphs)} named graphs at {graph_store.shown};"
         f" generation {pointer.generation} reads {pointer.default_graph or 'the default graph'}"
     )
     return 0
