@@ -5,6 +5,7 @@ silent or slow, and a result too large, each a 503 naming the engine, never a ha
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ import httpx
 import pytest
 from engines import OxigraphServer, oxigraph_server
 from http_server import free_port, running
+from rdflib import Graph
+from rdflib.namespace import VOID
 
 from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
@@ -57,8 +60,12 @@ def test_push_makes_the_catalogue_current_and_a_server_answers_from_it(
     revision = f"{B}revision/{seed_catalogue.sha256[:12]}"  # a revision's IRI: its source's sha256
     first = pointer(engine)
     assert (first.default_graph, first.named_graphs) == (revision, (revision,))
-    assert f"reads {revision}" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"reads {revision}" in printed
+    triples = int(re.search(r"(\d+) triples", printed).group(1))  # the snapshot's count, as push printed it
     with remote(engine.query_url) as client:
+        void = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text)
+        assert triples in {t.toPython() for t in void.objects(None, VOID.triples)}
         services = client.get("/api/services", params={"limit": 1000}).json()
         assert services["total"] == len(seed_catalogue.items)
         assert [s["number"] for s in services["items"]] == sorted(i.number for i in seed_catalogue.items)
