@@ -76,6 +76,7 @@ class RemoteEngine:
         self.pointer: Pointer = NO_POINTER
         self._client: httpx.AsyncClient | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._pointer_lock: asyncio.Lock | None = None  # a read of the pointer never overtakes a publication
 
     @property
     def generation(self) -> int:
@@ -87,6 +88,7 @@ class RemoteEngine:
 
     async def start(self) -> None:
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0)))
+        self._pointer_lock = asyncio.Lock()
         with contextlib.suppress(QueryError):  # queries will say so, with a 503 naming the engine
             await self._read_pointer()
         self._reader = asyncio.create_task(self._read_pointer_forever())
@@ -107,8 +109,15 @@ class RemoteEngine:
     async def _read_pointer(self) -> None:
         iri = pointer_iri(self.base)
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
-        body = await self._deadline(self._send(query, "application/n-triples", {}))
-        self.pointer = read_pointer(iri, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        assert self._pointer_lock is not None
+        async with self._pointer_lock:
+            body = await self._deadline(self._send(query, "application/n-triples", {}))
+            try:
+                self.pointer = read_pointer(iri, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            except (SyntaxError, ValueError, KeyError) as exc:
+                raise QueryError(
+                    f"the SPARQL engine at {self.shown} holds an unreadable pointer <{iri}>: {exc}"
+                ) from None
 
     async def _read_pointer_forever(self) -> None:
         while True:
@@ -182,8 +191,10 @@ class RemoteEngine:
         """Copy `snapshot` to the graph store and serve it (see `publish_snapshot`)."""
         if self.store_url is None:
             raise EngineUnavailable(f"the SPARQL engine at {self.shown} has no graph store to publish to")
-        pointer = await asyncio.to_thread(_publish, self.store_url, snapshot, self.base, graph)
-        self.pointer, self.snapshot = pointer, snapshot
+        assert self._pointer_lock is not None, "start() the engine first"
+        async with self._pointer_lock:
+            pointer = await asyncio.to_thread(_publish, self.store_url, snapshot, self.base, graph)
+            self.pointer, self.snapshot = pointer, snapshot
 
 
 def _publish(store_url: str, snapshot: Snapshot, base: str, graph: str | None) -> Pointer:
