@@ -1,8 +1,8 @@
 """What the endpoint refuses before a query reaches the store.
 
-A lexical check: the query is split into SPARQL tokens so that keywords inside
-strings, IRIs, comments, variables and prefixed names are never mistaken for
-operations. Updates (including LOAD) are refused because the endpoint is read-only;
+A lexical check: the query is split into SPARQL tokens (store/sparql_text.py) so that
+keywords inside strings, IRIs, comments, variables and prefixed names are never mistaken
+for operations. Updates (including LOAD) are refused because the endpoint is read-only;
 SERVICE because no request may leave the host. (FROM only selects graphs already in
 the store: the embedded engine never fetches it.)
 """
