@@ -23,7 +23,10 @@ _ENTRY_OVERHEAD = 200
 class PublishingEngine(Protocol):
     """A `QueryEngine` serving one generation at a time (the worker pool, a remote engine)."""
 
-    snapshot: Snapshot | None  # the local snapshot it serves or last published, if any
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The local snapshot it serves or last published, if any."""
+        ...
 
     @property
     def generation(self) -> int: ...
