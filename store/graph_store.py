@@ -15,13 +15,13 @@ from itertools import islice
 import httpx
 import pyoxigraph as ox
 
+from servicegraph.graph.media_types import N_TRIPLES
 from servicegraph.graph.namespaces import SG
 from servicegraph.store import limits
 from servicegraph.store.engine import Snapshot
 from servicegraph.store.errors import EngineUnavailable
 from servicegraph.store.pointer import Pointer, pointer_iri, read_pointer
 
-N_TRIPLES = "application/n-triples"
 _CHUNK = 20_000
 """Triples serialised per chunk of an upload (the body streams)."""
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pyoxigraph as ox
 
+from servicegraph.graph.media_types import N_TRIPLES
 from servicegraph.store import limits
 from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot, Statistics
 from servicegraph.store.errors import (
@@ -111,7 +112,7 @@ class RemoteEngine:
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         assert self._pointer_lock is not None
         async with self._pointer_lock:
-            body = await self._deadline(self._send(query, "application/n-triples", {}))
+            body = await self._deadline(self._send(query, N_TRIPLES, {}))
             try:
                 self.pointer = read_pointer(iri, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
             except (SyntaxError, ValueError, KeyError) as exc:
