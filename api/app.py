@@ -80,7 +80,7 @@ def create_app(
 ) -> FastAPI:
     """The app over `engine`, which it starts and closes with the app's lifespan.
 
-    With `revisions`, the engine must be able to `publish` (the worker pool): uploads
+    With `revisions`, the engine must be able to `publish` (the worker pool, a remote engine): uploads
     publish new generations to it, and IRIs are minted under the store's base.
     """
     settings = settings or Settings()

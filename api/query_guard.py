@@ -1,8 +1,8 @@
 """What the endpoint refuses before a query reaches the store.
 
-A lexical check: the query is split into SPARQL tokens so that keywords inside
-strings, IRIs, comments, variables and prefixed names are never mistaken for
-operations. Updates (including LOAD) are refused because the endpoint is read-only;
+A lexical check: the query is split into SPARQL tokens (store/sparql_text.py) so that
+keywords inside strings, IRIs, comments, variables and prefixed names are never mistaken
+for operations. Updates (including LOAD) are refused because the endpoint is read-only;
 SERVICE because no request may leave the host. (FROM only selects graphs already in
 the store: the embedded engine never fetches it.)
 """
@@ -13,29 +13,14 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from servicegraph.store.sparql_text import keywords
+
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 FORMS: tuple[QueryForm, ...] = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
 
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKEN = re.compile(
-    r"""
-      (?P<space>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                | '''(?:[^'\\]|\\.|'(?!''))*'''
-                | "(?:[^"\\\n\r]|\\.)*"
-                | '(?:[^'\\\n\r]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<variable>[?$]\w+)
-    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w.:%-]|\\.)*)
-    | (?P<word>[^\W\d]\w*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 
 
 class QueryRefused(Exception):
@@ -45,11 +30,6 @@ class QueryRefused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def keywords(text: str) -> list[str]:
-    """The bare words of `text`, upper-cased, in order."""
-    return [m.group().upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
 
 
 def _decode_escape(match: re.Match[str]) -> str:

@@ -6,8 +6,8 @@ event loop; with no Violation its generation is published to the query engine, s
 every query sees the old or the new graph, never a mix. Uploads are handled one at a time.
 
 `api.app.create_app` includes this router and calls `attach(app, store, …)` when it
-serves a revision store; its engine must be able to `publish(snapshot)` (the worker
-pool). Each generation's default graph is its current revision; /api/ requests
+serves a revision store; its engine must be able to `publish(snapshot)` (the worker pool,
+a remote engine). Each generation's default graph is its current revision; /api/ requests
 overtaken by a publication run again (api/context.py). A data directory that refuses
 the write answers 503 (read-only) or 507 (full), naming the directory.
 """
@@ -30,6 +30,7 @@ from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
 from servicegraph.graph.media_types import TURTLE
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.store.engine import Snapshot
+from servicegraph.store.errors import EngineUnavailable
 from servicegraph.store.revisions import (
     DirectoryUnwritable,
     Outcome,
@@ -223,7 +224,8 @@ async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> t
         401: {"description": "No or a wrong token."}, 403: {"description": "Uploads are disabled."},
         409: {"description": "These bytes, or the same catalogue in other bytes, were loaded before."},
         413: {"description": "Too large."},
-        503: {"description": "The data directory cannot be written (read-only): nothing was added."},
+        503: {"description": "The data directory cannot be written (read-only): nothing was added;"
+              " or a remote engine could not take the revision."},
         507: {"description": "The data directory is full: nothing was added."},
         422: {"description": "Not a catalogue (file, line, message), or a Violation (the full report)."},
     },
@@ -245,6 +247,9 @@ async def upload_revision(request: Request, name: str | None = None) -> JSONResp
         except DirectoryUnwritable as exc:
             log.error("upload refused: %s", exc)
             return JSONResponse({"error": str(exc)}, status_code=507 if exc.full else 503)
+        # a remote engine could not take the revision (kept, and copied there when the server next starts)
+        except EngineUnavailable as exc:
+            return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "5"})
     body_json = {
         "revision": outcome.meta.to_json(),
         "current": outcome.snapshot is not None,

@@ -1,9 +1,10 @@
 """The composition root: `served_app(settings)` builds the app `servicegraph serve` runs.
 
 It loads the data (a catalogue or dump into a temporary snapshot, or a revision store),
-starts nothing itself (the app's lifespan starts the worker pool), and removes the
-temporary snapshot when the block ends. The serve command, the tests and the benchmarks
-all build their server here.
+picks the engine (the worker pool over the embedded store, or a remote engine with
+`sparql_endpoint`, onto which the data is first copied), starts nothing itself (the
+app's lifespan starts the engine), and removes the temporary snapshot when the block
+ends. The serve command, the tests and the benchmarks all build their server here.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.status import status_layer
 from servicegraph.loaders.status import SHIPPED, read_status, shipped_status
-from servicegraph.store.cache import cached
+from servicegraph.store.cache import PublishingEngine, cached
+from servicegraph.store.engine import Snapshot
+from servicegraph.store.graph_store import GraphStore, publish_snapshot
+from servicegraph.store.remote import RemoteEngine
 from servicegraph.store.revisions import RevisionStore, StatusExists, open_store
 from servicegraph.store.snapshots import load_source
 from servicegraph.store.workers import WorkerPool
@@ -32,9 +36,11 @@ log = logging.getLogger("servicegraph.serve")
 @contextmanager
 def served_app(settings: Settings) -> Iterator[FastAPI]:
     """The app serving `settings`' data; raises `RevisionError`, `OSError`, `CatalogueError`
-    or `DumpError` when the data cannot be loaded, `ValueError` when there is none."""
+    or `DumpError` when the data cannot be loaded, `EngineUnavailable` when the remote
+    engine cannot take it, `ValueError` when there is none."""
     with ExitStack() as stack:
         revisions: RevisionStore | None = None
+        snapshot: Snapshot | None = None
         if settings.data_dir is not None:
             revisions = stack.enter_context(open_store(settings.data_dir, settings.source, settings.base))
             _add_status_files(revisions, settings.status)
@@ -52,12 +58,30 @@ def served_app(settings: Settings) -> Iterator[FastAPI]:
             )  # fmt: skip
             stats = snapshot.statistics
             log.info("serving %s: %d triples, %d named graphs", settings.source, stats.triples, len(stats.graphs))
-        else:
-            raise ValueError("give a catalogue file or an RDF dump, or a data directory")
-        pool = WorkerPool(
+        elif settings.sparql_endpoint is None:
+            raise ValueError("give a catalogue file or an RDF dump, or a data directory, or a SPARQL endpoint")
+        base = revisions.base if revisions is not None else settings.served_base
+        yield create_app(cached(_engine(settings, snapshot, base), settings.cache_bytes), settings, revisions)
+
+
+def _engine(settings: Settings, snapshot: Snapshot | None, base: str) -> PublishingEngine:
+    """The worker pool on `snapshot`, or the remote engine with `snapshot` copied onto it."""
+    if settings.sparql_endpoint is None:
+        assert snapshot is not None
+        return WorkerPool(
             snapshot, size=settings.workers, timeout=settings.timeout, max_result_bytes=settings.max_result_bytes
         )
-        yield create_app(cached(pool, settings.cache_bytes), settings, revisions)
+    if snapshot is not None:
+        if settings.store_endpoint is None:
+            raise ValueError("serving data on a remote engine needs its graph store endpoint to load it there")
+        with GraphStore(settings.store_endpoint) as graph_store:
+            pointer = publish_snapshot(graph_store, snapshot, base)
+        log.info("copied to %s: generation %d, reading %s", settings.store_endpoint, pointer.generation,
+                 pointer.default_graph)  # fmt: skip
+    return RemoteEngine(
+        settings.sparql_endpoint, base=base, store_url=settings.store_endpoint, snapshot=snapshot,
+        timeout=settings.timeout, max_result_bytes=settings.max_result_bytes,
+    )  # fmt: skip
 
 
 def _status_layer(files: tuple[Path, ...] | None, base: str) -> Callable[[Graph], Graph] | None:

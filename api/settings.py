@@ -36,6 +36,8 @@ class Settings:
     cache_bytes: int = limits.CACHE_BYTES
     status: tuple[Path, ...] | None = None  # statute status files; () the shipped table; None: none
     catalogue_date: date | None = None  # the date a served catalogue's citations are read at
+    sparql_endpoint: str | None = None  # a remote engine's SPARQL 1.1 Protocol URL; None: the embedded store
+    store_endpoint: str | None = None  # its Graph Store HTTP Protocol URL, to load the served data there
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **values: Any) -> Settings:

@@ -21,9 +21,15 @@ _ENTRY_OVERHEAD = 200
 
 
 class PublishingEngine(Protocol):
-    """A `QueryEngine` serving one snapshot generation at a time (the worker pool)."""
+    """A `QueryEngine` serving one generation at a time (the worker pool, a remote engine)."""
 
-    snapshot: Snapshot
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The local snapshot it serves or last published, if any."""
+        ...
+
+    @property
+    def generation(self) -> int: ...
 
     @property
     def statistics(self) -> Statistics | None: ...
@@ -91,8 +97,12 @@ class CachingEngine:
         self._generation: int | None = None
 
     @property
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> Snapshot | None:
         return self.engine.snapshot
+
+    @property
+    def generation(self) -> int:
+        return self.engine.generation
 
     @property
     def statistics(self) -> Statistics | None:
@@ -102,7 +112,7 @@ class CachingEngine:
         await self.engine.start()
 
     async def execute(self, request: QueryRequest) -> QueryResult:
-        generation = self.engine.snapshot.generation
+        generation = self.engine.generation
         if generation != self._generation:  # published (here or on the engine itself)
             self.cache.keep_only(generation)
             self._generation = generation
@@ -114,14 +124,14 @@ class CachingEngine:
         self.misses += 1
         result = await self.engine.execute(request)  # errors propagate and are not kept
         # Kept only if `generation` answered and is still current (no publication meanwhile).
-        if result.generation == generation == self.engine.snapshot.generation:
+        if result.generation == generation == self.engine.generation:
             self.cache.put(generation, key, request.query, result)
         return result
 
     async def publish(self, snapshot: Snapshot) -> None:
         await self.engine.publish(snapshot)
-        self.cache.keep_only(snapshot.generation)
-        self._generation = snapshot.generation
+        self.cache.keep_only(self.engine.generation)
+        self._generation = self.engine.generation
 
     async def close(self) -> None:
         await self.engine.close()

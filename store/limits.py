@@ -14,3 +14,9 @@ WORKERS = 2
 
 IN_MEMORY_TRIPLES = 2_000_000
 """Snapshots up to this size are copied into each worker's memory (queries run ~4x faster)."""
+
+POINTER_TTL = 1.0
+"""Seconds a remote engine's current pointer is trusted before it is read again."""
+
+LOAD_TIMEOUT = 600.0
+"""Seconds a remote graph store may take to answer one graph upload."""

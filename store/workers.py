@@ -174,6 +174,10 @@ class WorkerPool:
     def statistics(self) -> Statistics:
         return self.snapshot.statistics
 
+    @property
+    def generation(self) -> int:
+        return self.snapshot.generation
+
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._idle = asyncio.Queue()

@@ -1,7 +1,8 @@
 """/api/ over HTTP (httpx) against a real server on the seed catalogue.
 
 Expected answers come from the source text (line numbers in comments) or are computed
-from the loader's records and graph.statutes — never from the queries under test.
+from the loader's records and graph.statutes — never from the queries under test. Every
+test runs on the embedded store and on an Oxigraph server (tests/engines.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from engines import ENGINES, engine_settings
 from http_server import serving
 
 from servicegraph.api import named_queries as nq
@@ -21,9 +23,11 @@ from servicegraph.graph.statutes import identify
 B = "https://servicegraph.example/"
 
 
-@pytest.fixture(scope="module")
-def api(seed_path: Path) -> Iterator[httpx.Client]:
-    with serving(seed_path) as client:
+@pytest.fixture(scope="module", params=ENGINES)
+def api(request: pytest.FixtureRequest, seed_path: Path, tmp_path_factory) -> Iterator[httpx.Client]:
+    """The seed served on each engine (the Oxigraph server loaded over its Graph Store)."""
+    directory = tmp_path_factory.mktemp("engine")
+    with engine_settings(request.param, directory) as settings, serving(seed_path, **settings) as client:
         yield client
 
 

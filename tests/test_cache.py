@@ -34,6 +34,10 @@ class FakeEngine:
     def statistics(self) -> Statistics:
         return self.snapshot.statistics
 
+    @property
+    def generation(self) -> int:
+        return self.snapshot.generation
+
     async def start(self) -> None: ...
 
     async def close(self) -> None: ...

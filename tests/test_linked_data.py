@@ -9,6 +9,7 @@ from urllib.parse import quote, urljoin
 
 import httpx
 import pytest
+from engines import ENGINES, engine_settings
 from http_server import serving
 from rdflib import Graph, URIRef
 
@@ -22,9 +23,11 @@ FORMATS = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(seed_path: Path) -> Iterator[httpx.Client]:
-    with serving(seed_path) as client:
+@pytest.fixture(scope="module", params=ENGINES)
+def server(request: pytest.FixtureRequest, seed_path: Path, tmp_path_factory) -> Iterator[httpx.Client]:
+    """The seed served on each engine (tests/engines.py)."""
+    directory = tmp_path_factory.mktemp("engine")
+    with engine_settings(request.param, directory) as settings, serving(seed_path, **settings) as client:
         yield client
 
 

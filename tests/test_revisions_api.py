@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 import seed_variants as v
+from engines import ENGINES, engine_settings
 from http_server import running
 
 from servicegraph.api.server import served_app
@@ -44,9 +45,14 @@ def _current(client: httpx.Client) -> list[tuple[str, int]]:
     return [(r["rev"]["value"], int(r["n"]["value"])) for r in rows]
 
 
-def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_catalogue) -> None:
-    data = tmp_path / "data"
-    with server(data, upload_token=TOKEN) as client:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_catalogue, engine: str) -> None:
+    with engine_settings(engine, tmp_path / "engine") as on_engine:
+        _revisions_of_the_seed(tmp_path / "data", seed_path, seed_catalogue, on_engine)
+
+
+def _revisions_of_the_seed(data: Path, seed_path: Path, seed_catalogue, on_engine: dict) -> None:
+    with server(data, upload_token=TOKEN, **on_engine) as client:
         assert client.get("/api/revisions").json() == {"current": None, "revisions": []}
         seed = client.post("/api/revisions", params={"name": "seed.txt"}, content=seed_path.read_bytes(), headers=AUTH)
         assert seed.status_code == 201, seed.text
@@ -141,7 +147,7 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
         assert client.get("/api/revisions/nothing").status_code == 404
 
     # restarted on the same directory: every revision is back, the current one serves
-    with server(data) as client:
+    with server(data, **on_engine) as client:
         listing = client.get("/api/revisions").json()
         assert listing["current"] == removed_id and len(listing["revisions"]) == 4
         assert _current(client) == [(f"{B}revision/{removed_id}", 97)]

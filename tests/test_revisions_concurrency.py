@@ -1,7 +1,7 @@
 """Revisions published while other threads query /sparql and /api/ in a loop.
 
-A real server (uvicorn on 127.0.0.1, the worker pool behind the results cache, as
-`serve --data-dir` runs it). Each revision drops one more item of the seed, so every
+A real server (uvicorn on 127.0.0.1, as `serve --data-dir` runs it: the worker pool, or
+an Oxigraph server, behind the results cache). Each revision drops one more item of the seed, so every
 answer tells which revision it came from; an answer must match exactly one revision
 (never a mix), no request may fail, and no thread may see an older revision after a
 newer one. Loops are bounded in count and time.
@@ -15,18 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 import seed_variants as v
+from engines import ENGINES, engine_settings
 from http_server import running
 from waiting import wait_until
 
-from servicegraph.api.app import create_app
+from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.store import limits
-from servicegraph.store.cache import cached
 from servicegraph.store.revisions import RevisionStore
-from servicegraph.store.workers import WorkerPool
 
 TOKEN = "concurrency-token"
 REMOVED = (5, 20, 40, 60)  # revision k drops the first k of these
@@ -119,8 +119,9 @@ def all_read(readers: list[Reader], k: int) -> bool:
     return all(r.failures or r.seen.count(k) >= READS_PER_REVISION for r in readers)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 def test_readers_see_one_whole_revision_while_revisions_are_published(
-    tmp_path: Path, seed_path: Path, seed_catalogue
+    tmp_path: Path, seed_path: Path, seed_catalogue, engine: str
 ) -> None:
     uploads = [v.items_removed(seed_path, seed_catalogue, set(REMOVED[:k])) for k in range(1, len(REMOVED) + 1)]
     catalogues = [seed_catalogue] + [parse_catalogue(data, f"rev{k}.txt") for k, data in enumerate(uploads, 1)]
@@ -128,12 +129,17 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
     assert len(set(titles)) == len(titles) and len({len(t) for t in titles}) == len(titles)
     iris = [f"{DEFAULT_BASE}revision/{c.sha256[:12]}" for c in catalogues]
 
-    store = RevisionStore(tmp_path / "data")
-    store.add(seed_path.read_bytes(), "seed.txt")
-    pool = WorkerPool(store.current_snapshot(), size=2)
-    app = create_app(cached(pool, limits.CACHE_BYTES), Settings(upload_token=TOKEN, timeout=1.0), store)
+    RevisionStore(tmp_path / "data").add(seed_path.read_bytes(), "seed.txt")
+    with engine_settings(engine, tmp_path / "engine") as on_engine:
+        settings = Settings(
+            data_dir=tmp_path / "data", upload_token=TOKEN, timeout=1.0, workers=2, cache_bytes=limits.CACHE_BYTES,
+            **on_engine,
+        )  # fmt: skip
+        _read_while_publishing(settings, uploads, titles, iris)
 
-    with running(app) as url:
+
+def _read_while_publishing(settings: Settings, uploads: list[bytes], titles: list, iris: list[str]) -> None:
+    with served_app(settings) as app, running(app) as url:
         stop = threading.Event()
         readers = [Reader(url, titles, iris, stop) for _ in range(3)]
         threads = [threading.Thread(target=r.run, daemon=True) for r in readers]

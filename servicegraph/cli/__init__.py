@@ -14,7 +14,7 @@ import servicegraph
 from servicegraph.loaders.errors import CatalogueError
 from servicegraph.store.errors import DumpError
 
-COMMANDS = ("parse", "build", "validate", "statutes", "serve", "diff", "currency", "impact")
+COMMANDS = ("parse", "build", "validate", "statutes", "serve", "push", "diff", "currency", "impact")
 
 
 def main(argv: list[str] | None = None) -> int:

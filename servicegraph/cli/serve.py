@@ -11,7 +11,7 @@ from servicegraph.api.settings import Settings
 from servicegraph.cli.arguments import add_base_argument, add_status_arguments, at_least, environment
 from servicegraph.store.formats import DUMP_FORMATS
 
-HELP = "serve a catalogue (built on the fly) or an RDF dump over SPARQL 1.1 at /sparql"
+HELP = "serve a catalogue (built on the fly) or an RDF dump over SPARQL 1.1 at /sparql, embedded or on a remote engine"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,6 +66,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"size limit of one serialised result (default {defaults.max_result_bytes} bytes)",
     )
     parser.add_argument(
+        "--sparql-endpoint",
+        metavar="URL",
+        help="answer queries on this remote engine (SPARQL 1.1 Protocol) instead of the embedded store;"
+        " with FILE or --data-dir they are loaded there first (README, 'Remote engines')",
+    )
+    parser.add_argument(
+        "--store-endpoint",
+        metavar="URL",
+        help="the remote engine's Graph Store HTTP Protocol URL: where FILE, --data-dir and uploads are loaded",
+    )
+    parser.add_argument(
         "--cache-bytes",
         type=at_least(0),
         default=defaults.cache_bytes,
@@ -86,6 +97,8 @@ def settings_of(args: argparse.Namespace) -> Settings:
         cache_bytes=args.cache_bytes,
         status=None if args.status is None else tuple(args.status),
         catalogue_date=args.catalogue_date,
+        sparql_endpoint=args.sparql_endpoint,
+        store_endpoint=args.store_endpoint,
     )
 
 
@@ -93,10 +106,15 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from servicegraph.api.server import served_app
+    from servicegraph.store.errors import EngineUnavailable
     from servicegraph.store.revisions import RevisionError
 
-    if args.source is None and args.data_dir is None:
-        print("error: give a catalogue file or an RDF dump, or --data-dir", file=sys.stderr)
+    has_data = args.source is not None or args.data_dir is not None
+    if not has_data and args.sparql_endpoint is None:
+        print("error: give a catalogue file or an RDF dump, or --data-dir, or --sparql-endpoint", file=sys.stderr)
+        return 2
+    if has_data and args.sparql_endpoint is not None and args.store_endpoint is None:
+        print("error: --sparql-endpoint with data to serve needs --store-endpoint to load it there", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
@@ -105,6 +123,9 @@ def run(args: argparse.Namespace) -> int:
     except RevisionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except EngineUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"error: cannot use {args.data_dir}: {exc.strerror or exc}", file=sys.stderr)
         return 2
