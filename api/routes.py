@@ -13,14 +13,18 @@ from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api import statutes
 from servicegraph.api.context import Consistent, Context, Ctx, answer
+from servicegraph.api.urls import public_url
 from servicegraph.graph.code_lists import concept
 from servicegraph.graph.namespaces import SG
 from servicegraph.loaders.codes import Level, Role
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=Consistent)
 
+MAX_OFFSET = 1_000_000_000
+"""The largest offset a page may start at (far past any catalogue; the engine reads it as a 64-bit count)."""
+
 Limit = Annotated[int, Query(ge=0, le=1000, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="How many items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many items to skip.")]
 
 
 def _labelled(rows: list[nq.Row], field: str) -> list[m.Labelled]:
@@ -336,7 +340,7 @@ async def list_queries(request: Request) -> list[m.NamedQueryInfo]:
             file=q.file_name,
             description=q.description,
             parameters=list(q.parameters),
-            url=str(request.url_for("get_query", name=q.file_name)),
+            url=public_url(request, request.app.url_path_for("get_query", name=q.file_name)),
         )
         for q in nq.load_queries().values()
     ]

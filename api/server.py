@@ -21,6 +21,7 @@ from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.status import status_layer
 from servicegraph.loaders.status import SHIPPED, read_status, shipped_status
+from servicegraph.store import sandbox
 from servicegraph.store.cache import cached
 from servicegraph.store.revisions import RevisionStore, StatusExists, open_store
 from servicegraph.store.snapshots import load_source
@@ -32,7 +33,10 @@ log = logging.getLogger("servicegraph.serve")
 @contextmanager
 def served_app(settings: Settings) -> Iterator[FastAPI]:
     """The app serving `settings`' data; raises `RevisionError`, `OSError`, `CatalogueError`
-    or `DumpError` when the data cannot be loaded, `ValueError` when there is none."""
+    or `DumpError` when the data cannot be loaded, `ValueError` when there is none, and
+    `SandboxUnavailable` when query workers cannot be kept off the network (unless
+    `settings.allow_network_in_workers`)."""
+    _check_sandbox(settings)
     with ExitStack() as stack:
         revisions: RevisionStore | None = None
         if settings.data_dir is not None:
@@ -55,8 +59,9 @@ def served_app(settings: Settings) -> Iterator[FastAPI]:
         else:
             raise ValueError("give a catalogue file or an RDF dump, or a data directory")
         pool = WorkerPool(
-            snapshot, size=settings.workers, timeout=settings.timeout, max_result_bytes=settings.max_result_bytes
-        )
+            snapshot, size=settings.workers, timeout=settings.timeout, max_result_bytes=settings.max_result_bytes,
+            max_memory=settings.max_worker_memory, allow_network=settings.allow_network_in_workers,
+        )  # fmt: skip
         yield create_app(cached(pool, settings.cache_bytes), settings, revisions)
 
 
@@ -81,3 +86,20 @@ def _add_status_files(revisions: RevisionStore, files: tuple[Path, ...] | None) 
             revisions.add_status(table, data, cited_only=cited_only)
         except StatusExists:
             continue
+
+
+def _check_sandbox(settings: Settings) -> None:
+    reason = sandbox.unavailable_reason()
+    if reason is None:
+        return
+    if not settings.allow_network_in_workers:
+        raise sandbox.SandboxUnavailable(
+            f"query workers cannot be kept off the network here ({reason}): a SERVICE query could reach "
+            "any host this machine can. Serve on Linux with libseccomp2, or accept the risk with "
+            "--allow-network-in-workers"
+        )
+    log.warning(
+        "WARNING: query workers are NOT sandboxed (%s): a SERVICE query can make this server connect to any "
+        "host it can reach; only the query check stands in the way (--allow-network-in-workers)",
+        reason,
+    )

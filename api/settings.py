@@ -36,16 +36,29 @@ class Settings:
     cache_bytes: int = limits.CACHE_BYTES
     status: tuple[Path, ...] | None = None  # statute status files; () the shipped table; None: none
     catalogue_date: date | None = None  # the date a served catalogue's citations are read at
+    max_query_bytes: int = limits.MAX_QUERY_BYTES
+    max_worker_memory: int = limits.MAX_WORKER_MEMORY
+    allow_network_in_workers: bool = False  # serve even where workers cannot be sandboxed
+    public_url: str | None = None  # absolute URLs start with it; None: the address the server listens on
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **values: Any) -> Settings:
-        """Settings from $SERVICEGRAPH_BASE and $SERVICEGRAPH_UPLOAD_TOKEN, then `values`."""
+        """Settings from $SERVICEGRAPH_BASE, $SERVICEGRAPH_UPLOAD_TOKEN and
+        $SERVICEGRAPH_PUBLIC_URL, then `values`."""
         found: dict[str, Any] = {}
+        if environ.get("SERVICEGRAPH_PUBLIC_URL"):
+            found["public_url"] = environ["SERVICEGRAPH_PUBLIC_URL"]
         if environ.get("SERVICEGRAPH_BASE"):
             found["base"] = environ["SERVICEGRAPH_BASE"]  # checked where it is used
         if environ.get("SERVICEGRAPH_UPLOAD_TOKEN"):
             found["upload_token"] = environ["SERVICEGRAPH_UPLOAD_TOKEN"]
         return replace(cls(**found), **values)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Bytes a /sparql request body may take: a form percent-encodes each byte of the
+        query as three, plus room for the other parameters."""
+        return 3 * self.max_query_bytes + 4096
 
     @property
     def served_base(self) -> str:

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from servicegraph.api.settings import Settings
 from servicegraph.cli.arguments import add_base_argument, add_status_arguments, at_least, environment
@@ -66,11 +67,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"size limit of one serialised result (default {defaults.max_result_bytes} bytes)",
     )
     parser.add_argument(
+        "--max-query-bytes",
+        type=at_least(1),
+        default=defaults.max_query_bytes,
+        help=f"length limit of one query in UTF-8 bytes (default {defaults.max_query_bytes}; longer: 413)",
+    )
+    parser.add_argument(
+        "--max-worker-memory",
+        type=at_least(64 * 1024 * 1024),
+        default=defaults.max_worker_memory,
+        help=f"heap limit of each query worker in bytes (default {defaults.max_worker_memory}; past it the query"
+        " gets 503)",
+    )
+    parser.add_argument(
+        "--public-url",
+        type=_http_url,
+        default=defaults.public_url,
+        help="the URL clients reach this server at, for the absolute URLs it writes (default"
+        " $SERVICEGRAPH_PUBLIC_URL, else the address it listens on; never the request's Host header)",
+    )
+    parser.add_argument(
+        "--allow-network-in-workers",
+        action="store_true",
+        help="serve even where query workers cannot be sandboxed (no Linux seccomp): SERVICE queries could"
+        " then reach the network. Without it, such a platform refuses to serve",
+    )
+    parser.add_argument(
         "--cache-bytes",
         type=at_least(0),
         default=defaults.cache_bytes,
         help=f"results cache per data generation, in bytes (default {defaults.cache_bytes}; 0: no cache)",
     )
+
+
+def _http_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL without query or fragment: {text!r}")
+    return text.rstrip("/")
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -86,6 +120,10 @@ def settings_of(args: argparse.Namespace) -> Settings:
         cache_bytes=args.cache_bytes,
         status=None if args.status is None else tuple(args.status),
         catalogue_date=args.catalogue_date,
+        max_query_bytes=args.max_query_bytes,
+        max_worker_memory=args.max_worker_memory,
+        public_url=args.public_url,
+        allow_network_in_workers=args.allow_network_in_workers,
     )
 
 
@@ -94,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
 
     from servicegraph.api.server import served_app
     from servicegraph.store.revisions import RevisionError
+    from servicegraph.store.sandbox import SandboxUnavailable
 
     if args.source is None and args.data_dir is None:
         print("error: give a catalogue file or an RDF dump, or --data-dir", file=sys.stderr)
@@ -105,6 +144,9 @@ def run(args: argparse.Namespace) -> int:
     except RevisionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except SandboxUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"error: cannot use {args.data_dir}: {exc.strerror or exc}", file=sys.stderr)
         return 2
