@@ -12,6 +12,7 @@ a string or an IRI: the worker that runs the query parses it and refuses it
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -30,7 +31,7 @@ _KEYWORD = re.compile(r"[A-Za-z]+")
 class QueryRefused(Exception):
     """A request the endpoint will not run: `status` is the HTTP status to answer."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message

@@ -29,7 +29,8 @@ TITLES = (
 )
 
 FORMAT_IRIS = {
-    **{media_type: rdf_format.iri for media_type, rdf_format in {**RESULTS_FORMATS, **GRAPH_FORMATS}.items()},
+    **{media_type: results_format.iri for media_type, results_format in RESULTS_FORMATS.items()},
+    **{media_type: rdf_format.iri for media_type, rdf_format in GRAPH_FORMATS.items()},
     "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",  # pyoxigraph names another IRI
 }
 """The W3C format IRI (http://www.w3.org/ns/formats/) of each media type the endpoint answers in."""
