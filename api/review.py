@@ -23,8 +23,8 @@ from rdflib.term import Node
 
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
+from servicegraph.api.bodies import read_body
 from servicegraph.api.context import Consistent, Context, answer, context
-from servicegraph.api.revisions import _read_body as read_body
 from servicegraph.graph.currency import TO_REVIEW, Currency, ServiceStatus, currency
 from servicegraph.graph.namespaces import DCTERMS, ELI, RDF, RDFS, SG
 from servicegraph.graph.status import CONCEPT_NAMES, CitedDocument, DocumentIndex, build_status_graph
