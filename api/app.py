@@ -72,7 +72,7 @@ def engine_of(request: Request) -> QueryEngine:
 
 async def _refused(request: Request, exc: Exception) -> PlainTextResponse:
     assert isinstance(exc, QueryRefused)
-    return PlainTextResponse(exc.message + "\n", status_code=exc.status)
+    return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
 
 
 def create_app(

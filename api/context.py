@@ -83,4 +83,4 @@ async def answer(call: Awaitable[T]) -> T:
         return await call
     except QueryError as exc:
         refused = refusal(exc, client_query=False)
-        raise HTTPException(refused.status, refused.message) from None
+        raise HTTPException(refused.status, refused.message, refused.headers) from None

@@ -1,62 +1,54 @@
-"""What the endpoint refuses before a query reaches the store.
+"""What the endpoint refuses before a query reaches the engine, in linear time.
 
-A lexical check: the query is split into SPARQL tokens (store/sparql_text.py) so that
-keywords inside strings, IRIs, comments, variables and prefixed names are never mistaken
-for operations. Updates (including LOAD) are refused because the endpoint is read-only;
-SERVICE because no request may leave the host. (FROM only selects graphs already in
-the store: the embedded engine never fetches it.)
+A query's form is its first keyword after the prologue (comments, BASE and PREFIX
+declarations): the prologue is a regular language, scanned token by token, each
+character read once, so no text can make the check slow. An update (LOAD included) is
+refused here, as the endpoint is read-only (the engine's query parser could not run one
+anyway). SERVICE can hide deeper in a query, where only a real parse tells a keyword from
+a string or an IRI: the worker that runs the query parses it and refuses it
+(store/query_check.py), and its sandbox refuses any connection regardless.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Mapping
 from typing import Literal
-
-from servicegraph.store.sparql_text import keywords
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 FORMS: tuple[QueryForm, ...] = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
-UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_IRIREF = r"""<[^<>"{}|^`\\\x00-\x20]*>"""
+_PROLOGUE_TOKEN = re.compile(
+    rf"""\s+ | \#[^\n\r]* | BASE\s*{_IRIREF} | PREFIX\s*(?:[^\W\d_][\w.\-]*)?:\s*{_IRIREF}""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_KEYWORD = re.compile(r"[A-Za-z]+")
 
 
 class QueryRefused(Exception):
     """A request the endpoint will not run: `status` is the HTTP status to answer."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers
 
 
-def _decode_escape(match: re.Match[str]) -> str:
-    code = int(match.group(1) or match.group(2), 16)
-    return chr(code) if code <= 0x10FFFF else match.group()
-
-
-@lru_cache(maxsize=1024)  # clients repeat their queries: tokenising is most of the check
 def check_query(query: str) -> QueryForm:
-    """The query's form, or `QueryRefused` for an update, SERVICE, or no query form."""
-    words = keywords(query)
-    # SPARQL allows \u escapes anywhere; engines differ on where they decode them,
-    # so a word refused in either reading is refused.
-    unescaped = _CODEPOINT_ESCAPE.sub(_decode_escape, query)
-    decoded = keywords(unescaped) if unescaped != query else words
-    _refuse_operations(set(words) | set(decoded))
-    for word in words:
-        if word in FORMS:
-            return word
-    raise QueryRefused(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-
-
-def _refuse_operations(words: set[str]) -> None:
-    if "LOAD" in words:
+    """The query's form, or `QueryRefused`: 403 for an update, 400 for no query form."""
+    position = 0
+    while (token := _PROLOGUE_TOKEN.match(query, position)) is not None:
+        position = token.end()
+    keyword = _KEYWORD.match(query, position)
+    word = keyword.group().upper() if keyword else ""
+    if word in FORMS:
+        return word
+    if word == "LOAD":
         raise QueryRefused(403, "LOAD is refused: this endpoint is read-only and never fetches data")
-    updates = sorted(UPDATE_KEYWORDS.intersection(words))
-    if updates:
-        raise QueryRefused(403, f"SPARQL Update ({', '.join(updates)}) is refused: this endpoint is read-only")
-    if "SERVICE" in words:
-        raise QueryRefused(403, "SERVICE (federated query) is refused: this endpoint never contacts other hosts")
+    if word in UPDATE_KEYWORDS:
+        raise QueryRefused(403, f"SPARQL Update ({word}) is refused: this endpoint is read-only")
+    raise QueryRefused(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")

@@ -23,8 +23,8 @@ from rdflib.term import Node
 
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
+from servicegraph.api.bodies import read_body
 from servicegraph.api.context import Consistent, Context, answer, context
-from servicegraph.api.revisions import _read_body as read_body
 from servicegraph.graph.currency import TO_REVIEW, Currency, ServiceStatus, currency
 from servicegraph.graph.namespaces import DCTERMS, ELI, RDF, RDFS, SG
 from servicegraph.graph.status import CONCEPT_NAMES, CitedDocument, DocumentIndex, build_status_graph
@@ -251,6 +251,8 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
     },
     responses={
         200: {"description": "The services, agencies and levels each fact would touch.", "model": m.Impact},
+        400: {"description": "A JSON body that does not parse."},
+        413: {"description": "The body is larger than the limit."},
         422: {"description": "A bad row: each problem with its line, in Chinese and English."},
     },
 )

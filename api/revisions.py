@@ -26,6 +26,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
+from servicegraph.api.bodies import read_body
 from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
 from servicegraph.graph.media_types import TURTLE
 from servicegraph.loaders.errors import CatalogueError
@@ -167,21 +168,6 @@ def _authorise(request: Request, token: str | None) -> None:
         )
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body; 413 as soon as it passes `limit` bytes."""
-    too_large = HTTPException(413, f"the upload is larger than the limit of {limit} bytes")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> tuple[bytes, str]:
     """The catalogue file and its name: the first file of a multipart form, else the body."""
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
@@ -233,7 +219,7 @@ async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> t
 async def upload_revision(request: Request, name: str | None = None) -> JSONResponse:
     revisions = _revisions(request)
     _authorise(request, revisions.token)
-    body = await _read_body(request, revisions.max_upload_bytes)
+    body = await read_body(request, revisions.max_upload_bytes, "the upload")
     data, source = await _catalogue_bytes(request, body, name)
     async with revisions.lock:
         try:

@@ -13,14 +13,18 @@ from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api import statutes
 from servicegraph.api.context import Consistent, Context, Ctx, answer
+from servicegraph.api.urls import public_url
 from servicegraph.graph.code_lists import concept
 from servicegraph.graph.namespaces import SG
 from servicegraph.loaders.codes import Level, Role
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=Consistent)
 
+MAX_OFFSET = 1_000_000_000
+"""The largest offset a page may start at (far past any catalogue; the engine reads it as a 64-bit count)."""
+
 Limit = Annotated[int, Query(ge=0, le=1000, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="How many items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many items to skip.")]
 
 
 def _labelled(rows: list[nq.Row], field: str) -> list[m.Labelled]:
@@ -149,6 +153,7 @@ async def related_services(ctx: Ctx, number: int, limit: Limit = 50, offset: Off
     "/statutes",
     response_model=m.Page[m.StatuteMatch],
     summary="Find legal documents by title, variant, fragment or issuing number, best first",
+    responses={400: {"description": "The search text has no letters or digits (only brackets or punctuation)."}},
 )
 async def search_statutes(
     ctx: Ctx,
@@ -158,7 +163,7 @@ async def search_statutes(
 ) -> m.Page[m.StatuteMatch]:
     params = statutes.search_terms(q)
     if params is None:
-        raise HTTPException(422, "the search text has no letters or digits")
+        raise HTTPException(400, "the search text has no letters or digits")
     rows, total = await answer(nq.run_page(ctx.runner, "statutes-search", params, limit, offset))
     items = [
         m.StatuteMatch(
@@ -336,7 +341,7 @@ async def list_queries(request: Request) -> list[m.NamedQueryInfo]:
             file=q.file_name,
             description=q.description,
             parameters=list(q.parameters),
-            url=str(request.url_for("get_query", name=q.file_name)),
+            url=public_url(request, request.app.url_path_for("get_query", name=q.file_name)),
         )
         for q in nq.load_queries().values()
     ]

@@ -22,6 +22,7 @@ from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
 from servicegraph.graph.status import status_layer
 from servicegraph.loaders.status import SHIPPED, read_status, shipped_status
+from servicegraph.store import sandbox
 from servicegraph.store.cache import PublishingEngine, cached
 from servicegraph.store.engine import Snapshot
 from servicegraph.store.graph_store import GraphStore, publish_snapshot
@@ -37,7 +38,10 @@ log = logging.getLogger("servicegraph.serve")
 def served_app(settings: Settings) -> Iterator[FastAPI]:
     """The app serving `settings`' data; raises `RevisionError`, `OSError`, `CatalogueError`
     or `DumpError` when the data cannot be loaded, `EngineUnavailable` when the remote
-    engine cannot take it, `ValueError` when there is none."""
+    engine cannot take it, `ValueError` when there is none, and `SandboxUnavailable` when
+    query workers cannot be kept off the network (unless `settings.allow_network_in_workers`)."""
+    if settings.sparql_endpoint is None:
+        _check_sandbox(settings)
     with ExitStack() as stack:
         revisions: RevisionStore | None = None
         snapshot: Snapshot | None = None
@@ -69,8 +73,9 @@ def _engine(settings: Settings, snapshot: Snapshot | None, base: str) -> Publish
     if settings.sparql_endpoint is None:
         assert snapshot is not None
         return WorkerPool(
-            snapshot, size=settings.workers, timeout=settings.timeout, max_result_bytes=settings.max_result_bytes
-        )
+            snapshot, size=settings.workers, timeout=settings.timeout, max_result_bytes=settings.max_result_bytes,
+            max_memory=settings.max_worker_memory, allow_network=settings.allow_network_in_workers,
+        )  # fmt: skip
     if snapshot is not None:
         if settings.store_endpoint is None:
             raise ValueError("serving data on a remote engine needs its graph store endpoint to load it there")
@@ -105,3 +110,20 @@ def _add_status_files(revisions: RevisionStore, files: tuple[Path, ...] | None) 
             revisions.add_status(table, data, cited_only=cited_only)
         except StatusExists:
             continue
+
+
+def _check_sandbox(settings: Settings) -> None:
+    reason = sandbox.unavailable_reason()
+    if reason is None:
+        return
+    if not settings.allow_network_in_workers:
+        raise sandbox.SandboxUnavailable(
+            f"query workers cannot be kept off the network here ({reason}): a SERVICE query could reach "
+            "any host this machine can. Serve on Linux with libseccomp2, or accept the risk with "
+            "--allow-network-in-workers"
+        )
+    log.warning(
+        "WARNING: query workers are NOT sandboxed (%s): a SERVICE query can make this server connect to any "
+        "host it can reach; only the query check stands in the way (--allow-network-in-workers)",
+        reason,
+    )

@@ -38,16 +38,29 @@ class Settings:
     catalogue_date: date | None = None  # the date a served catalogue's citations are read at
     sparql_endpoint: str | None = None  # a remote engine's SPARQL 1.1 Protocol URL; None: the embedded store
     store_endpoint: str | None = None  # its Graph Store HTTP Protocol URL, to load the served data there
+    max_query_bytes: int = limits.MAX_QUERY_BYTES
+    max_worker_memory: int = limits.MAX_WORKER_MEMORY
+    allow_network_in_workers: bool = False  # serve even where workers cannot be sandboxed
+    public_url: str | None = None  # absolute URLs start with it; None: the address the server listens on
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **values: Any) -> Settings:
-        """Settings from $SERVICEGRAPH_BASE and $SERVICEGRAPH_UPLOAD_TOKEN, then `values`."""
+        """Settings from $SERVICEGRAPH_BASE, $SERVICEGRAPH_UPLOAD_TOKEN and
+        $SERVICEGRAPH_PUBLIC_URL, then `values`."""
         found: dict[str, Any] = {}
+        if environ.get("SERVICEGRAPH_PUBLIC_URL"):
+            found["public_url"] = environ["SERVICEGRAPH_PUBLIC_URL"]
         if environ.get("SERVICEGRAPH_BASE"):
             found["base"] = environ["SERVICEGRAPH_BASE"]  # checked where it is used
         if environ.get("SERVICEGRAPH_UPLOAD_TOKEN"):
             found["upload_token"] = environ["SERVICEGRAPH_UPLOAD_TOKEN"]
         return replace(cls(**found), **values)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Bytes a /sparql request body may take: a form percent-encodes each byte of the
+        query as three, plus room for the other parameters."""
+        return 3 * self.max_query_bytes + 4096
 
     @property
     def served_base(self) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from servicegraph.api.revisions import Revisions, _authorise, _catalogue_bytes, _read_body, publish
+from servicegraph.api.bodies import read_body
+from servicegraph.api.revisions import Revisions, _authorise, _catalogue_bytes, publish
 from servicegraph.loaders.status import StatusError, parse_status
 from servicegraph.store.revisions import DirectoryUnwritable, NoRevision, StatusExists, StatusFileMeta
 
@@ -48,7 +49,7 @@ async def list_status_files(request: Request) -> dict[str, Any]:
 async def upload_status_file(request: Request, name: str | None = None) -> JSONResponse:
     revisions = _revisions(request)
     _authorise(request, revisions.token)
-    body = await _read_body(request, revisions.max_upload_bytes)
+    body = await read_body(request, revisions.max_upload_bytes, "the upload")
     data, source = await _catalogue_bytes(request, body, name or "status.csv")
     async with revisions.lock:
         try:

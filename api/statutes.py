@@ -33,9 +33,9 @@ def search_terms(q: str) -> dict[str, Literal] | None:
     the 《》 a user may type around a title.
     """
     text = q.strip().removeprefix("《").removesuffix("》")
-    key = title_key(text)
-    if not key:
+    if not any(c.isalnum() for c in text):  # Chinese characters are letters too
         return None
+    key = title_key(text) or clean_title(text)  # 中华人民共和国 alone normalises to nothing
     number = parse_issuing_number(text)
     return {
         "text": Literal(clean_title(text)),

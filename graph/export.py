@@ -41,11 +41,16 @@ def jsonld(graph: Graph) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
 
 
+def licence_iri(base: str) -> URIRef:
+    """The licence of the data minted under `base` (a placeholder until the publisher chooses one)."""
+    return URIRef(f"{base}licence")
+
+
 def description(graph: Graph, catalogue: Catalogue, base: str, generated: datetime | None) -> Graph:
     """The VoID/DCAT description of one revision's graph."""
     m = Minter(base, catalogue.sha256)
     rev = m.revision
-    licence = URIRef(f"{base}licence")
+    licence = licence_iri(base)
     classes = Counter(o for _, o in graph.subject_objects(RDF.type) if isinstance(o, URIRef))
     d = Graph()
     for prefix, ns in PREFIXES.items():

@@ -44,9 +44,9 @@ class PublishingEngine(Protocol):
 
 
 def request_key(request: QueryRequest) -> Hashable:
-    """Everything that decides the answer's bytes: query, media type, dataset, bindings."""
+    """Everything that decides the answer's bytes: query, media type, dataset, bindings, base."""
     bindings = tuple(sorted((name, type(term).__name__, term) for name, term in request.bindings.items()))
-    return (request.query, request.media_type, request.default_graphs, request.named_graphs, bindings)
+    return (request.query, request.media_type, request.default_graphs, request.named_graphs, bindings, request.base_iri)
 
 
 class ResultCache:

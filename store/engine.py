@@ -24,7 +24,8 @@ class QueryRequest:
     `media_type` is one of `RESULTS_FORMATS` or `GRAPH_FORMATS` (the API negotiated it
     for the query's form). `default_graphs`/`named_graphs` (IRIs), when not None,
     replace the query's FROM/FROM NAMED. `bindings` maps variable names (no `?`) to
-    rdflib terms substituted as values, never pasted into the query text.
+    rdflib terms substituted as values, never pasted into the query text. Relative IRIs
+    in the query resolve against `base_iri` (the endpoint's URL, as the protocol says).
     """
 
     query: str
@@ -32,6 +33,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     bindings: Mapping[str, rdflib.term.Identifier] = field(default_factory=dict)
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ class Statistics:
     properties: int
     classes: int
     graphs: tuple[tuple[str, int], ...]  # (named graph IRI, triples), sorted by IRI
+    modified: str | None = None  # ISO date the snapshot was written
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,24 @@ class ResultTooLarge(QueryError):
     """The serialised result grew past the size limit."""
 
 
+class QueryForbidden(QueryError):
+    """A query the endpoint will not run: it would leave the host (SERVICE)."""
+
+
+class MemoryLimit(QueryError):
+    """The query's worker ran out of its memory limit and was stopped."""
+
+
 class EngineUnavailable(QueryError):
     """No worker could take the query (busy, or one died)."""
+
+
+class ServerBusy(EngineUnavailable):
+    """Every worker is taken by long queries: try again in `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class DumpError(StoreError):

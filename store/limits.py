@@ -20,3 +20,18 @@ POINTER_TTL = 1.0
 
 LOAD_TIMEOUT = 600.0
 """Seconds a remote graph store may take to answer one graph upload."""
+
+MAX_WORKER_MEMORY = 2 * 1024**3
+"""Bytes of heap one query worker may allocate (RLIMIT_DATA); past it the query is stopped."""
+
+MAX_QUERY_BYTES = 64 * 1024
+"""Bytes (UTF-8) of one query's text."""
+
+LONG_QUERY = 1.0
+"""Seconds after which a running query counts as long. When a query waits for a worker and
+every worker runs a long query, the most recently started one is stopped (503 with
+Retry-After) to make room: long queries cannot hold every worker while others wait."""
+
+QUEUE_WAIT = 5.0
+"""Seconds a query waits for a free worker before it is answered 503 with Retry-After (long
+enough for a killed worker's replacement to start on a loaded machine: 1 to 3 s)."""

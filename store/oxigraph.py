@@ -1,7 +1,8 @@
 """The embedded store: pyoxigraph, chosen by `bench/store.py`.
 
 Workers open a snapshot read-only, or copy it into memory when it is small enough, and
-serialise each answer within a byte limit.
+serialise each answer within a byte limit. A query calling SERVICE is refused
+(store/query_check.py); in a worker, the sandbox refuses its connection all the same.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import pyoxigraph as ox
 
 from servicegraph.store import limits
 from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot
-from servicegraph.store.errors import QueryError, QuerySyntaxError, ResultTooLarge
+from servicegraph.store.errors import QueryError, QueryForbidden, QuerySyntaxError, ResultTooLarge
 from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
+from servicegraph.store.query_check import SERVICE_REFUSED, calls_service
 
 if TYPE_CHECKING:
     import rdflib
@@ -91,22 +93,27 @@ class OxigraphStore:
         return self._store
 
     def execute(self, request: QueryRequest) -> QueryResult:
+        if calls_service(request.query):
+            raise QueryForbidden(SERVICE_REFUSED)
         try:
             results = self._store_for(request).query(
                 request.query,
+                base_iri=request.base_iri,
                 # pyoxigraph's stub types this as a list of a wider union (list is invariant)
                 default_graph=_graph_list(request.default_graphs),  # type: ignore[arg-type]
                 named_graphs=_graph_list(request.named_graphs),
                 substitutions={ox.Variable(k): to_oxigraph(v) for k, v in request.bindings.items()} or None,
             )
+            buffer = _LimitedBuffer(self._max_result_bytes)
+            # pyoxigraph's stubs want a whole IO[bytes] where serialize only calls write()
+            if isinstance(results, ox.QueryTriples):
+                results.serialize(buffer, _format(GRAPH_FORMATS, request.media_type))  # type: ignore[arg-type]
+            else:
+                results.serialize(buffer, _format(RESULTS_FORMATS, request.media_type))  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
-        buffer = _LimitedBuffer(self._max_result_bytes)
-        # pyoxigraph's stubs want a whole IO[bytes] where serialize only calls write()
-        if isinstance(results, ox.QueryTriples):
-            results.serialize(buffer, _format(GRAPH_FORMATS, request.media_type))  # type: ignore[arg-type]
-        else:
-            results.serialize(buffer, _format(RESULTS_FORMATS, request.media_type))  # type: ignore[arg-type]
+        except PermissionError:  # the sandbox refused a connection: the engine ran a SERVICE call
+            raise QueryForbidden(SERVICE_REFUSED) from None
         return QueryResult(request.media_type, buffer.getvalue())
 
 

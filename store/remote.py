@@ -32,6 +32,7 @@ from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot, Stati
 from servicegraph.store.errors import (
     EngineUnavailable,
     QueryError,
+    QueryForbidden,
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
@@ -39,6 +40,7 @@ from servicegraph.store.errors import (
 from servicegraph.store.graph_store import GraphStore, publish_snapshot, shown
 from servicegraph.store.oxigraph import to_oxigraph
 from servicegraph.store.pointer import NO_POINTER, Pointer, pointer_iri, read_pointer
+from servicegraph.store.query_check import SERVICE_REFUSED, calls_service
 from servicegraph.store.sparql_text import SubstitutionError, has_dataset_clause, substitute
 
 if TYPE_CHECKING:
@@ -104,6 +106,9 @@ class RemoteEngine:
 
     async def execute(self, request: QueryRequest) -> QueryResult:
         assert self._client is not None, "start() the engine first"
+        # The engine's network is its operator's: SERVICE is refused here, as on the embedded store.
+        if await asyncio.to_thread(calls_service, request.query):
+            raise QueryForbidden(SERVICE_REFUSED)
         pointer = self.pointer
         return QueryResult(request.media_type, await self._query(request, pointer), pointer.generation)
 

@@ -140,6 +140,7 @@ def _statistics(store: ox.Store) -> Statistics:
         properties=int(counts["properties"].value),
         classes=int(counts["classes"].value),
         graphs=tuple(sorted((s["g"].value, int(s["n"].value)) for s in sizes)),
+        modified=date.today().isoformat(),
     )
 
 

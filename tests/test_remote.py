@@ -18,6 +18,7 @@ from engines import OxigraphServer, oxigraph_server
 from http_server import free_port, running
 from rdflib import Graph
 from rdflib.namespace import VOID
+from test_attacks import connected, issue_ssrf_query, listener
 
 from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
@@ -167,3 +168,13 @@ def test_an_upload_the_engine_cannot_take_is_a_503_naming_its_graph_store(tmp_pa
                 timeout=60,
             )
             assert answer.status_code == 503 and engine.store_url in answer.json()["error"]
+
+
+def test_a_service_query_is_refused_before_it_reaches_the_engine(engine: OxigraphServer, seed_path: Path) -> None:
+    """The remote engine's workers are not ours to sandbox: the parse check refuses SERVICE
+    before the query is sent (the issue-9 query, whose words fool a word filter)."""
+    assert main(["push", str(seed_path), "--endpoint", engine.store_url]) == 0
+    with listener() as (port, sock), remote(engine.query_url) as client:
+        answer = client.get("/sparql", params={"query": issue_ssrf_query(port)}, headers=SPARQL_JSON)
+        assert answer.status_code == 403 and "SERVICE" in answer.text
+        assert not connected(sock)

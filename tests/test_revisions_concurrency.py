@@ -129,7 +129,8 @@ def test_readers_see_one_whole_revision_while_revisions_are_published(
     assert len(set(titles)) == len(titles) and len({len(t) for t in titles}) == len(titles)
     iris = [f"{DEFAULT_BASE}revision/{c.sha256[:12]}" for c in catalogues]
 
-    RevisionStore(tmp_path / "data").add(seed_path.read_bytes(), "seed.txt")
+    with RevisionStore(tmp_path / "data") as store:  # closed: the server takes the directory's lock
+        store.add(seed_path.read_bytes(), "seed.txt")
     with engine_settings(engine, tmp_path / "engine") as on_engine:
         settings = Settings(
             data_dir=tmp_path / "data", upload_token=TOKEN, timeout=1.0, workers=2, cache_bytes=limits.CACHE_BYTES,

@@ -300,6 +300,13 @@ def test_service_is_refused_and_nothing_is_fetched(endpoint: str) -> None:
             listener.accept()
 
 
+def test_what_follows_a_query_is_the_engines_to_judge(endpoint: str) -> None:
+    # the guard reads the form; the engine's parser finds the update after it is no query
+    response = httpx.get(endpoint, params={"query": "SELECT * {} ; DROP ALL"})
+    assert response.status_code == 400, response.text
+    assert count(httpx.get(endpoint, params={"query": COUNT_DEFAULT})) == 7
+
+
 def test_keywords_in_strings_iris_and_comments_are_not_refused(endpoint: str) -> None:
     query = (
         "PREFIX service: <http://example.org/insert#>\n"
@@ -401,11 +408,10 @@ def test_guard_ignores_strings_iris_comments_and_names(query: str, form: str) ->
 @pytest.mark.parametrize(
     ("query", "status"),
     [
-        ("SELECT * { service <http://a/> { } }", 403),
-        ("SELECT * {} ; DROP ALL", 403),
         ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", 403),
-        ("SELECT * { \\U00000053ERVICE <http://a/> { } }", 403),
+        ("PREFIX : <http://x/> # comment\n load <http://a/>", 403),
         ("hello", 400),
+        ("\\u0053ELECT * {}", 400),  # the engine reads no escape in a keyword either
     ],
 )
 def test_guard_refusals(query: str, status: int) -> None:

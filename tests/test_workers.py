@@ -55,7 +55,7 @@ def test_a_worker_killed_mid_query_is_reported_and_replaced(snapshot) -> None:
         pool = WorkerPool(snapshot, size=1, timeout=30)
         await pool.start()
         try:
-            (worker,) = pool._workers
+            (worker,) = [w for w in pool._workers if w is not pool._spare]
             running = asyncio.ensure_future(pool.execute(QueryRequest(SLOW, JSON)))
             await until(lambda: computing(worker.process.pid), "the worker to take the query")
             worker.process.kill()

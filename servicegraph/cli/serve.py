@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from servicegraph.api.settings import Settings
 from servicegraph.cli.arguments import add_base_argument, add_status_arguments, at_least, environment
@@ -77,11 +78,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the remote engine's Graph Store HTTP Protocol URL: where FILE, --data-dir and uploads are loaded",
     )
     parser.add_argument(
+        "--max-query-bytes",
+        type=at_least(1),
+        default=defaults.max_query_bytes,
+        help=f"length limit of one query in UTF-8 bytes (default {defaults.max_query_bytes}; longer: 413)",
+    )
+    parser.add_argument(
+        "--max-worker-memory",
+        type=at_least(64 * 1024 * 1024),
+        default=defaults.max_worker_memory,
+        help=f"heap limit of each query worker in bytes (default {defaults.max_worker_memory}; past it the query"
+        " gets 503)",
+    )
+    parser.add_argument(
+        "--public-url",
+        type=_http_url,
+        default=defaults.public_url,
+        help="the URL clients reach this server at, for the absolute URLs it writes (default"
+        " $SERVICEGRAPH_PUBLIC_URL, else the address it listens on; never the request's Host header)",
+    )
+    parser.add_argument(
+        "--allow-network-in-workers",
+        action="store_true",
+        help="serve even where query workers cannot be sandboxed (no Linux seccomp): SERVICE queries could"
+        " then reach the network. Without it, such a platform refuses to serve",
+    )
+    parser.add_argument(
         "--cache-bytes",
         type=at_least(0),
         default=defaults.cache_bytes,
         help=f"results cache per data generation, in bytes (default {defaults.cache_bytes}; 0: no cache)",
     )
+
+
+def _http_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL without query or fragment: {text!r}")
+    return text.rstrip("/")
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -99,6 +133,10 @@ def settings_of(args: argparse.Namespace) -> Settings:
         catalogue_date=args.catalogue_date,
         sparql_endpoint=args.sparql_endpoint,
         store_endpoint=args.store_endpoint,
+        max_query_bytes=args.max_query_bytes,
+        max_worker_memory=args.max_worker_memory,
+        public_url=args.public_url,
+        allow_network_in_workers=args.allow_network_in_workers,
     )
 
 
@@ -108,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
     from servicegraph.api.server import served_app
     from servicegraph.store.errors import EngineUnavailable
     from servicegraph.store.revisions import RevisionError
+    from servicegraph.store.sandbox import SandboxUnavailable
 
     has_data = args.source is not None or args.data_dir is not None
     if not has_data and args.sparql_endpoint is None:
@@ -123,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     except RevisionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except EngineUnavailable as exc:
+    except (EngineUnavailable, SandboxUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
