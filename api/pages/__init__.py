@@ -1,0 +1,13 @@
+"""Pages for people (legal staff first): Chinese first, English beside where a term needs
+it, every table also as CSV and every page's data as JSON. One module per kind of page;
+templates in api/templates/, scripts, styles and the font in api/static/."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from servicegraph.api.pages import home, statutes
+
+router = APIRouter()
+for _module in (home, statutes):
+    router.include_router(_module.router)

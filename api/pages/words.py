@@ -1,0 +1,70 @@
+"""The words a page shows for the graph's vocabulary keys, Chinese first with English beside.
+
+Derived from the tables graph.build mints the graph from (levels, roles, provision kinds),
+so a page never holds a second copy of them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from rdflib import Graph, Literal
+from rdflib.namespace import SKOS
+
+from servicegraph.api.models import ROLE_IRIS, Role
+from servicegraph.api.statutes import MATCHES
+from servicegraph.graph.build import LEVEL_ZH, ONTOLOGY, ROLE_ZH, ROLES, SUBDIVISIONS
+from servicegraph.graph.namespaces import SG
+
+LEVEL_ORDER = tuple(LEVEL_ZH)
+"""city, county, township, village."""
+
+ROLE_WORDS = {role.value: ROLE_ZH[zh] for role in Role for zh, iri in ROLES.items() if iri == ROLE_IRIS[role]}
+"""'preliminary-review' → '初审', 'implementer' → '实施', …"""
+
+KIND_WORDS = {str(iri).removeprefix(str(SG)): zh for zh, iri in SUBDIVISIONS.items()}
+"""'article' → '条', 'item' → '项', …"""
+
+
+def level_word(level: str | None) -> str:
+    """'township' → '乡镇(街道)'; the key itself when unknown."""
+    return LEVEL_ZH.get(level or "", level or "")
+
+
+def role_word(role: str | None) -> str:
+    """'final-approval' → '审定'; None (no role given) → '实施'."""
+    return ROLE_WORDS.get(role or Role.implementer.value, role or "")
+
+
+def kind_word(kind: str) -> str:
+    return KIND_WORDS.get(kind, kind)
+
+
+MATCH_WORDS = dict(
+    zip(
+        MATCHES,
+        ("规范标题 canonical title", "引用异名 variant title", "文号 issuing number", "部分 fragment"),
+        strict=True,
+    )
+)
+"""How a statute search matched, by statutes-search.rq's match names."""
+
+
+def short_label(label: str | None) -> str:
+    """A provision's label without its document: '《中华人民共和国电力法》第二十六条' → '第二十六条'."""
+    return (label or "").rsplit("》", 1)[-1] or (label or "")
+
+
+@cache
+def _concept_words() -> dict[str, str]:
+    graph = Graph().parse(data=ONTOLOGY.read_text(encoding="utf-8"), format="turtle")
+    return {
+        str(s).removeprefix(str(SG)): str(o)
+        for s, o in graph.subject_objects(SKOS.prefLabel)
+        if isinstance(o, Literal) and o.language == "zh" and str(s).startswith(str(SG))
+    }
+
+
+def concept_word(key: str | None) -> str:
+    """The ontology's Chinese label of an sg: concept: 'law' → '法律'."""
+    return _concept_words().get(key or "", key or "—")

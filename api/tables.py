@@ -1,0 +1,127 @@
+"""Tables as CSV: what every /api/ list and every page's table downloads as.
+
+CSV is UTF-8 with a byte-order mark, so a spreadsheet opens Chinese right (Datasette's
+choice). A JSON answer becomes rows by `rows_of`: nested objects become `parent_field`
+columns, lists of values one cell joined with spaces.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from servicegraph.api.context import Consistent, Handler
+from servicegraph.api.negotiation import choose
+
+CSV = "text/csv"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+BOM = "\ufeff"
+
+
+def csv_body(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """`rows` as CSV under a header of `columns`, UTF-8 with a byte-order mark."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(_cell(row.get(c)) for c in columns)
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+def csv_response(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], filename: str) -> Response:
+    return Response(
+        csv_body(columns, rows),
+        media_type=CSV_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}.csv",
+            "Vary": "Accept",
+        },
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def flatten(item: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One row: nested objects as `parent_field`, lists as one cell (values joined by spaces,
+    objects by their values joined with ':')."""
+    row: dict[str, Any] = {}
+    for name, value in item.items():
+        column = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            row.update(flatten(value, f"{column}_"))
+        elif isinstance(value, list):
+            row[column] = " ".join(
+                ":".join(_cell(v) for v in x.values()) if isinstance(x, Mapping) else _cell(x) for x in value
+            )
+        else:
+            row[column] = value
+    return row
+
+
+def rows_of(document: Any) -> list[dict[str, Any]] | None:
+    """The table a JSON answer holds: the answer itself when it is a list, else its first
+    list of objects (a page's `items`); None when it holds none."""
+    if isinstance(document, list):
+        items = document
+    elif isinstance(document, Mapping):
+        items = next((v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], Mapping)), [])
+        if not items and "items" not in document:
+            return None
+    else:
+        return None
+    return [flatten(x) if isinstance(x, Mapping) else {"value": x} for x in items]
+
+
+def columns_of(rows: list[dict[str, Any]]) -> list[str]:
+    """Every column of `rows`, in order of first appearance."""
+    return list(dict.fromkeys(c for row in rows for c in row))
+
+
+def wants_csv(request: Request) -> bool:
+    """Does the request ask for CSV (`format=csv`, or Accept preferring text/csv to JSON)?"""
+    format = request.query_params.get("format")
+    if format:
+        return format.lower() == "csv"
+    return choose(("application/json", CSV), request.headers.get("accept")) == CSV
+
+
+def output_format(
+    format: Annotated[
+        Literal["json", "csv"] | None,
+        Query(description="csv: the list as CSV (UTF-8 with BOM); also `Accept: text/csv`."),
+    ] = None,
+) -> None:
+    """Documents (and checks) the `format` parameter of every /api/ list."""
+
+
+class Tabular(Consistent):
+    """A Consistent route whose JSON list answers also come as CSV when asked for."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+        name = self.path.strip("/").replace("/", "-").replace("{", "").replace("}", "")
+
+        async def tabular(request: Request) -> Response:
+            response = await handler(request)
+            is_json = response.media_type == "application/json"  # FastAPI may answer a plain Response
+            if not (wants_csv(request) and is_json and response.status_code == 200):
+                return response
+            rows = rows_of(json.loads(response.body))
+            if rows is None:
+                return response
+            return csv_response(columns_of(rows), rows, name)
+
+        return tabular
