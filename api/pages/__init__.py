@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from servicegraph.api.pages import home, provisions, services, statutes
+from servicegraph.api.pages import home, ontology, provisions, services, statutes
 
 router = APIRouter()
-for _module in (home, statutes, provisions, services):
+for _module in (home, statutes, provisions, services, ontology):
     router.include_router(_module.router)

@@ -48,7 +48,11 @@ class SearchResults(BaseModel):
     agencies: m.Page[m.AgencyCount]
 
 
-@router.get("/search", summary="Statutes, services and agencies matching a text (a page; JSON with format=json)")
+@router.get(
+    "/search",
+    include_in_schema=False,
+    summary="Statutes, services and agencies matching a text (a page; JSON with format=json)",
+)
 async def search(
     request: Request,
     ctx: Ctx,

@@ -15,7 +15,7 @@ from servicegraph.api.context import Consistent, Context, context
 from servicegraph.api.pages.render import Links, Table, respond
 from servicegraph.api.pages.statutes import CITATION_COLUMNS, citation_row, dependency_picture, walk
 
-router = APIRouter(tags=["pages"], route_class=Consistent)
+router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
 Ctx = Annotated[Context, Depends(context)]
 
 

@@ -19,7 +19,7 @@ from servicegraph.api.pages import words
 from servicegraph.api.pages.render import Table, respond
 from servicegraph.loaders.catalogue import HEADER_LABELS
 
-router = APIRouter(tags=["pages"], route_class=Consistent)
+router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
 Ctx = Annotated[Context, Depends(context)]
 
 (NUMBER, NAME, ITEM_TYPE, CONTENT, AGENCIES, TARGETS, THEMES, BASIS, MODES, LEVELS, FILL_TYPES) = HEADER_LABELS

@@ -17,7 +17,7 @@ from servicegraph.api.pages import diagram, words
 from servicegraph.api.pages.render import Links, Table, respond
 from servicegraph.graph.statutes import title_differences
 
-router = APIRouter(tags=["pages"], route_class=Consistent)
+router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
 Ctx = Annotated[Context, Depends(context)]
 
 CITATION_COLUMNS = (
