@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from servicegraph.api.pages import home, ontology, provisions, services, statutes
+from servicegraph.api.pages import agencies, home, impact, levels, ontology, provisions, services, shared, statutes
 
 router = APIRouter()
-for _module in (home, statutes, provisions, services, ontology):
+for _module in (home, statutes, provisions, services, agencies, levels, shared, impact, ontology):
     router.include_router(_module.router)
