@@ -6,8 +6,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from servicegraph.api.pages import agencies, home, impact, levels, ontology, provisions, services, shared, statutes
+from servicegraph.api.pages import (
+    agencies,
+    home,
+    impact,
+    levels,
+    ontology,
+    provisions,
+    revisions,
+    services,
+    shared,
+    statutes,
+)
 
 router = APIRouter()
-for _module in (home, statutes, provisions, services, agencies, levels, shared, impact, ontology):
+for _module in (home, statutes, provisions, services, agencies, levels, shared, impact, revisions, ontology):
     router.include_router(_module.router)
