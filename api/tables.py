@@ -72,14 +72,16 @@ def flatten(item: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def rows_of(document: Any) -> list[dict[str, Any]] | None:
-    """The table a JSON answer holds: the answer itself when it is a list, else its first
-    list of objects (a page's `items`); None when it holds none."""
+    """The table a JSON answer holds: the answer itself when it is a list, else its `items`,
+    its first list of objects, or the items of a page inside it; None when it holds none."""
     if isinstance(document, list):
         items = document
     elif isinstance(document, Mapping):
-        items = next((v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], Mapping)), [])
-        if not items and "items" not in document:
+        pages = [v for v in document.values() if isinstance(v, Mapping) and "items" in v]  # e.g. an agency's services
+        lists = [v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], Mapping)]
+        if "items" not in document and not lists and not pages:
             return None
+        items = document.get("items") or (lists[0] if lists else pages[0]["items"])
     else:
         return None
     return [flatten(x) if isinstance(x, Mapping) else {"value": x} for x in items]
