@@ -137,8 +137,12 @@ async def _answer(request: Request, query: str, params: Params) -> Response:
     if len(query.encode("utf-8")) > limit:
         raise QueryRefused(413, f"the query is longer than the limit of {limit} bytes (UTF-8)")
     form = check_query(query)
-    offered = (*RESULTS_TYPES, HTML) if form in ("SELECT", "ASK") else GRAPH_TYPES  # HTML only when preferred
-    media_type = negotiate(offered, request.headers.get("accept"), _last(params, "format"), f"a {form} result")
+    format = _last(params, "format")
+    if format == "html" and form in ("SELECT", "ASK"):  # the SPARQL page's own links and form ask for a table
+        media_type = HTML
+    else:
+        offered = RESULTS_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
+        media_type = negotiate(offered, request.headers.get("accept"), format, f"a {form} result")
     default_graphs = params.get("default-graph-uri", [])
     named_graphs = params.get("named-graph-uri", [])
     # Either parameter replaces the query's whole dataset (FROM and FROM NAMED).

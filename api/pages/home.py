@@ -35,10 +35,12 @@ Ctx = Annotated[Context, Depends(context)]
 
 @router.get("/", summary="The front page: HTML for browsers, its links as JSON otherwise")
 async def home(request: Request, ctx: Ctx) -> Response:
+    kept = getattr(request.app.state, "revisions", None) is not None
+    links = [link for link in LINKS if kept or link[0] != "/revisions"]  # no revisions page without --data-dir
     if choose((JSON, HTML), request.headers.get("accept"), request.query_params.get("format")) != HTML:
-        return JSONResponse({"links": [{"href": href, "title": en} for href, _, en in LINKS]})
+        return JSONResponse({"links": [{"href": href, "title": en} for href, _, en in links]})
     shared = await routes.shared_provisions(ctx, rollup=True, min_services=2, limit=5, offset=0)
-    return respond(request, "home.html", "首页", {"links": LINKS, "shared": shared})
+    return respond(request, "home.html", "首页", {"links": links, "shared": shared})
 
 
 class SearchResults(BaseModel):
