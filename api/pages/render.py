@@ -17,7 +17,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from servicegraph.api.linked_data import href
+from servicegraph.api.linked_data import Links
 from servicegraph.api.negotiation import negotiate
 from servicegraph.api.pages import words
 from servicegraph.api.tables import csv_response
@@ -37,25 +37,6 @@ env.globals.update(
     short=words.short_label,
 )
 env.filters["q"] = lambda text: quote(str(text), safe="/")
-
-
-PAGES = {"legal/": "/statutes/", "agency/": "/agencies/"}
-"""IRI paths under the base whose things have a page here, and the page's path."""
-
-
-@dataclass(frozen=True, slots=True)
-class Links:
-    """Links from an IRI to its page: a statute, provision or agency page, else its
-    linked-data description (`linked_data.href`)."""
-
-    base: str
-
-    def to(self, iri: str) -> str:
-        path = iri.removeprefix(self.base)
-        for prefix, page in PAGES.items():
-            if iri.startswith(self.base) and path.startswith(prefix):
-                return page + quote(path.removeprefix(prefix), safe="/")
-        return href(iri, self.base)
 
 
 @dataclass(frozen=True, slots=True)
