@@ -110,8 +110,8 @@ def _rows(graph: Graph, pairs: Iterable[tuple[Node, Node]], base: str) -> str:
 
 def _cell(graph: Graph, node: Node, base: str) -> str:
     if isinstance(node, Literal):
-        shown = node.language and node.language != "zh"  # Chinese is the default here: no tag for it
-        lang = f' <small lang="en">@{html.escape(node.language)}</small>' if shown else ""
+        language = node.language if node.language != "zh" else None  # Chinese is the default here: no tag
+        lang = f' <small lang="en">@{html.escape(language)}</small>' if language else ""
         return f"{html.escape(str(node))}{lang}"
     text = label(graph, node) or str(node)
     return f'<a href="{html.escape(href(str(node), base))}">{html.escape(text)}</a>'

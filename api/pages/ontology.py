@@ -54,7 +54,7 @@ async def ontology(request: Request, format: str | None = None) -> Response:
                     "en": _text(graph, term, RDFS.label, "en"),
                     "comment": _text(graph, term, RDFS.comment, "en"),
                 }
-                for term in sorted(graph.subjects(RDF.type, kind))
+                for term in sorted(graph.subjects(RDF.type, kind), key=str)
                 if isinstance(term, URIRef) and str(term).startswith(str(SG))
             ],
         )
