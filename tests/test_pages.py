@@ -88,6 +88,8 @@ def test_search_finds_statutes_services_and_agencies(server: httpx.Client, seed_
     assert {a["name"] for a in by_name["agencies"]["items"]} == agencies
     page = server.get("/search", params={"q": "电力法"}, headers=BROWSER)
     assert f'href="/statutes/{quote("中华人民共和国电力法")}"' in page.text
+    downloads = re.findall(r'href="(/search\?[^"]+)"', page.text)  # the CSV and JSON links keep the query
+    assert {httpx.URL(h.replace("&amp;", "&")).params["q"] for h in downloads} == {"电力法"} and len(downloads) == 2
 
 
 def test_pages_give_the_api_data_as_json(server: httpx.Client) -> None:

@@ -61,9 +61,21 @@ def respond(
         headings = [heading for _, heading in table.columns]
         rows = [{heading: row.get(key) for key, heading in table.columns} for row in table.rows]
         return csv_response(headings, rows, table.name)
-    csv_url = f"{request.url.path}?{request.url.include_query_params(format='csv').query}"
+    csv_url, json_url = (
+        f"{request.url.path}?{request.url.include_query_params(format=f).query}" for f in ("csv", "json")
+    )
     link = Links(request.app.state.base)
-    html = render(template, request=request, title=title, data=data, table=table, csv_url=csv_url, link=link, **context)
+    html = render(
+        template,
+        request=request,
+        title=title,
+        data=data,
+        table=table,
+        csv_url=csv_url,
+        json_url=json_url,
+        link=link,
+        **context,
+    )
     return HTMLResponse(html, headers={"Vary": "Accept"})
 
 
