@@ -38,7 +38,7 @@ async def revisions_page(request: Request) -> Response:
     metas = revisions.store.revisions()
     rows = [
         {**m.to_json(), "violations": m.counts.get("Violation", 0), "warnings": m.counts.get("Warning", 0),
-         "current": "✓" if m.id == revisions.current else ""}
+         "current": "是" if m.id == revisions.current else ""}
         for m in metas
     ]  # fmt: skip
     data = {"current": revisions.current, "revisions": [m.to_json() for m in metas]}
