@@ -35,7 +35,7 @@ CITATION_COLUMNS = (
 async def statute_page(request: Request, ctx: Ctx, key: str) -> Response:
     statute = await routes.get_statute(ctx, key)
     link = Links(ctx.base)
-    variants = [(v, title_differences(v, statute.title)) for v in statute.variants]
+    variants = [(v, [words.merge_reason(r) for r in title_differences(v, statute.title)]) for v in statute.variants]
     table = Table(f"statute-{key}", CITATION_COLUMNS, citation_rows(statute))
     picture = dependency_picture(statute, statute.provisions, statute.citations, link)
     return respond(request, "statute.html", statute.title, statute, table, variants=variants, picture=picture)

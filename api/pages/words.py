@@ -15,6 +15,7 @@ from servicegraph.api.models import ROLE_IRIS, Role
 from servicegraph.api.statutes import MATCHES
 from servicegraph.graph.build import LEVEL_ZH, ONTOLOGY, ROLE_ZH, ROLES, SUBDIVISIONS
 from servicegraph.graph.namespaces import SG
+from servicegraph.graph.statutes import TITLE_STEPS
 
 LEVEL_ORDER = tuple(LEVEL_ZH)
 """city, county, township, village."""
@@ -68,3 +69,18 @@ def _concept_words() -> dict[str, str]:
 def concept_word(key: str | None) -> str:
     """The ontology's Chinese label of an sg: concept: 'law' → '法律'."""
     return _concept_words().get(key or "", key or "—")
+
+
+MERGE_WORDS = dict(
+    zip(
+        (name for name, _ in TITLE_STEPS),
+        ("全角或兼容字符", "多余或全角空格", "有无“中华人民共和国”前缀", "“和”与“与”", "括号或引号写法"),
+        strict=True,
+    )
+)
+"""Why two titles were merged, in Chinese, by graph.statutes.TITLE_STEPS' reason names."""
+
+
+def merge_reason(name: str) -> str:
+    """'和 / 与' → '“和”与“与” 和 / 与': the Chinese first, the step's own name beside."""
+    return f"{MERGE_WORDS.get(name, '')} {name}".strip()
