@@ -11,11 +11,12 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 from urllib.parse import quote
 
 from fastapi import Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from servicegraph.api.context import Consistent, Handler
 from servicegraph.api.negotiation import choose
@@ -73,15 +74,20 @@ def flatten(item: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def rows_of(document: Any) -> list[dict[str, Any]] | None:
     """The table a JSON answer holds: the answer itself when it is a list, else its `items`,
-    its first list of objects, or the items of a page inside it; None when it holds none."""
+    the items of a page inside it, or its only list of objects; None when it holds none."""
     if isinstance(document, list):
         items = document
     elif isinstance(document, Mapping):
         pages = [v for v in document.values() if isinstance(v, Mapping) and "items" in v]  # e.g. an agency's services
         lists = [v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], Mapping)]
-        if "items" not in document and not lists and not pages:
+        if "items" in document:
+            items = document["items"]
+        elif pages:
+            items = pages[0]["items"]
+        elif len(lists) == 1:  # the revisions list; a detail with several lists is no table
+            items = lists[0]
+        else:
             return None
-        items = document.get("items") or (lists[0] if lists else pages[0]["items"])
     else:
         return None
     return [flatten(x) if isinstance(x, Mapping) else {"value": x} for x in items]
@@ -109,8 +115,30 @@ def output_format(
     """Documents (and checks) the `format` parameter of every /api/ list."""
 
 
+def tabular(model: Any) -> bool:
+    """Does a response model hold a table (as `rows_of` finds one in its JSON)?"""
+    if get_origin(model) is list:
+        return True
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return False
+    fields = model.model_fields
+    if "items" in fields:
+        return True
+    kinds = [f.annotation for f in fields.values()]
+    pages = [k for k in kinds if isinstance(k, type) and issubclass(k, BaseModel) and "items" in k.model_fields]
+    lists = [k for k in kinds if get_origin(k) is list and issubclass(get_args(k)[0], BaseModel)]
+    return bool(pages) or len(lists) == 1
+
+
 class Tabular(Consistent):
-    """A Consistent route whose JSON list answers also come as CSV when asked for."""
+    """A Consistent route whose JSON list answers also come as CSV when asked for (and
+    whose OpenAPI says so)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if tabular(self.response_model):
+            content = self.responses.setdefault(200, {}).setdefault("content", {})
+            content[CSV] = {"schema": {"type": "string"}}
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()

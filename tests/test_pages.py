@@ -76,6 +76,19 @@ def test_nested_fields_become_columns(server: httpx.Client) -> None:
 def test_an_unknown_format_is_refused_and_json_stays_the_default(server: httpx.Client) -> None:
     assert server.get("/api/services", params={"format": "xml"}).status_code == 422
     assert server.get("/api/services").headers["content-type"].startswith("application/json")
+    detail = server.get("/api/services/44", params={"format": "csv"})  # one service is no table
+    assert detail.headers["content-type"].startswith("application/json")
+
+
+def test_openapi_says_which_answers_come_as_csv(server: httpx.Client) -> None:
+    paths = server.get("/openapi.json").json()["paths"]
+    csv_paths = {
+        p
+        for p, ops in paths.items()
+        if "text/csv" in ops.get("get", {}).get("responses", {}).get("200", {}).get("content", {})
+    }
+    assert {path.split("?")[0] for path in LISTS} <= {p.replace("{number}", "44") for p in csv_paths}
+    assert "/api/services/{number}" not in csv_paths and "/api/statutes/{key}" not in csv_paths
 
 
 def test_search_finds_statutes_services_and_agencies(server: httpx.Client, seed_catalogue) -> None:

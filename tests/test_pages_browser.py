@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 import seed_variants as v
 from http_server import running
@@ -181,6 +182,13 @@ def test_revisions_page_a_report_and_a_diff(tab: Tab) -> None:
     text = tab.page.locator("main").inner_text()
     assert "《重庆市献血条例》第九条" in text and "《重庆市献血条例》第十条" in text
     tab.shot("diff")
+
+
+def test_the_revisions_list_answers_csv(site: str) -> None:
+    listing = httpx.get(f"{site}/api/revisions").json()
+    rows = _csv(httpx.get(f"{site}/api/revisions", params={"format": "csv"}).content)
+    assert [r[rows[0].index("id")] for r in rows[1:]] == [r["id"] for r in listing["revisions"]]
+    assert [r[rows[0].index("title")] for r in rows[1:]] == [r["title"] for r in listing["revisions"]]
 
 
 @pytest.mark.parametrize(
