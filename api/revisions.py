@@ -36,6 +36,7 @@ from servicegraph.store.errors import EngineUnavailable
 from servicegraph.store.revisions import (
     DirectoryUnwritable,
     Outcome,
+    RevisionMeta,
     RevisionExists,
     RevisionStore,
     UnknownRevision,
@@ -85,6 +86,11 @@ def _known(call: Any, *args: Any) -> Any:
         return call(*args)
     except UnknownRevision as exc:
         raise HTTPException(404, str(exc)) from None
+
+
+def revision_meta(revisions: Revisions, revision_id: str) -> RevisionMeta:
+    """The metadata of one revision; 404 for an unknown one."""
+    return _known(revisions.store.get, revision_id)
 
 
 # ---- reads ----

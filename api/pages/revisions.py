@@ -55,7 +55,7 @@ async def pick_diff(request: Request, old: str, new: str) -> RedirectResponse:
 @router.get("/revisions/{revision_id}")
 async def revision_page(request: Request, revision_id: str) -> Response:
     revisions = _revisions(request)
-    meta = api._known(revisions.store.get, revision_id)
+    meta = api.revision_meta(revisions, revision_id)
     report = revisions.store.report_json(meta.id)
     lines = _source_lines(revisions, meta.id, meta.encoding)
     rows = [
