@@ -37,7 +37,7 @@ async def impact_page(
 ) -> Response:
     if not target:  # pick one: statutes matching q, each linking back here
         found = await routes.search_statutes(ctx, q, 50, 0) if q.strip() else None
-        return respond(request, "impact_pick.html", "影响分析", found, None, q=q)
+        return respond(request, "impact_pick.html", "影响分析", found, None, asked=q)
     impact = await _impact(ctx, target)
     rows = [
         {
