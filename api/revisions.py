@@ -38,6 +38,7 @@ from servicegraph.store.revisions import (
     Outcome,
     RevisionMeta,
     RevisionExists,
+    RevisionMeta,
     RevisionStore,
     UnknownRevision,
 )

@@ -19,9 +19,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from servicegraph.api.context import Consistent, Handler
-from servicegraph.api.negotiation import choose
+from servicegraph.api.negotiation import JSON, choose
+from servicegraph.store.formats import CSV
 
-CSV = "text/csv"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
 
@@ -103,7 +103,7 @@ def wants_csv(request: Request) -> bool:
     format = request.query_params.get("format")
     if format:
         return format.lower() == "csv"
-    return choose(("application/json", CSV), request.headers.get("accept")) == CSV
+    return choose((JSON, CSV), request.headers.get("accept")) == CSV
 
 
 def output_format(
@@ -146,10 +146,10 @@ class Tabular(Consistent):
 
         async def tabular(request: Request) -> Response:
             response = await handler(request)
-            is_json = response.media_type == "application/json"  # FastAPI may answer a plain Response
+            is_json = response.media_type == JSON  # FastAPI may answer a plain Response
             if not (wants_csv(request) and is_json and response.status_code == 200):
                 return response
-            rows = rows_of(json.loads(response.body))
+            rows = rows_of(json.loads(bytes(response.body)))
             if rows is None:
                 return response
             return csv_response(columns_of(rows), rows, name)

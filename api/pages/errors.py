@@ -7,8 +7,8 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
-from servicegraph.api.negotiation import choose
-from servicegraph.api.pages.render import HTML, JSON, render
+from servicegraph.api.negotiation import HTML, JSON, choose
+from servicegraph.api.pages.render import render
 
 TITLES = {404: "找不到页面 not found", 400: "请求有误 bad request", 503: "暂时无法回答 unavailable"}
 

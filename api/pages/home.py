@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from servicegraph.api import models as m
 from servicegraph.api import routes
-from servicegraph.api.context import Consistent, Context, context
-from servicegraph.api.negotiation import choose
-from servicegraph.api.pages.render import HTML, JSON, Table, respond
+from servicegraph.api.context import Consistent, Ctx
+from servicegraph.api.negotiation import HTML, JSON, choose
+from servicegraph.api.pages.render import Table, respond
 
 LINKS = (
     ("/search?q=电力法", "搜索法规、文号、事项、部门", "search statutes, issuing numbers, services, agencies"),
@@ -30,7 +30,6 @@ LINKS = (
 )
 
 router = APIRouter(tags=["pages"], route_class=Consistent)
-Ctx = Annotated[Context, Depends(context)]
 
 
 @router.get("/", summary="The front page: HTML for browsers, its links as JSON otherwise")

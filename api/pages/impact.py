@@ -6,20 +6,19 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from servicegraph.api import models as m
 from servicegraph.api import routes
-from servicegraph.api.context import Consistent, Context, context
+from servicegraph.api.context import Consistent, Context, Ctx
 from servicegraph.api.pages import words
 from servicegraph.api.pages.provisions import find
 from servicegraph.api.pages.render import Table, respond
 from servicegraph.api.pages.statutes import levels_text, walk
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
-Ctx = Annotated[Context, Depends(context)]
 
 
 class Impact(BaseModel):

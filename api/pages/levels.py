@@ -3,19 +3,17 @@ what the township (say) does, grouped by role."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from servicegraph.api import models as m
 from servicegraph.api import routes
-from servicegraph.api.context import Consistent, Context, context
+from servicegraph.api.context import Consistent, Ctx
 from servicegraph.api.pages import words
 from servicegraph.api.pages.render import Table, respond
+from servicegraph.loaders.codes import Level, Role
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
-Ctx = Annotated[Context, Depends(context)]
 ALL = 1000  # the API's largest page
 
 
@@ -31,7 +29,7 @@ async def levels_page(request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/levels/{level}")
-async def level_page(request: Request, ctx: Ctx, level: m.Level, role: m.Role | None = None) -> Response:
+async def level_page(request: Request, ctx: Ctx, level: Level, role: Role | None = None) -> Response:
     services = await routes.services_at_level(ctx, level, role, ALL, 0)
     by_role: dict[str, list[m.ServiceAtLevel]] = {}
     for s in services.items:

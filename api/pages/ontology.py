@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
-from servicegraph.api.negotiation import GRAPH_TYPES, negotiate
-from servicegraph.api.pages.render import HTML, render
+from servicegraph.api.negotiation import GRAPH_TYPES, HTML, negotiate
+from servicegraph.api.pages.render import render
 from servicegraph.graph.build import ONTOLOGY
 from servicegraph.graph.namespaces import SG
 

@@ -3,20 +3,17 @@ tree, and the services resting on it and on anything inside it."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from servicegraph.api import models as m
 from servicegraph.api import routes
-from servicegraph.api.context import Consistent, Context, context
+from servicegraph.api.context import Consistent, Ctx
 from servicegraph.api.pages.render import Links, Table, respond
 from servicegraph.api.pages.statutes import CITATION_COLUMNS, citation_row, dependency_picture, walk
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
-Ctx = Annotated[Context, Depends(context)]
 
 
 class ProvisionPage(BaseModel):

@@ -18,11 +18,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from servicegraph.api.linked_data import Links
-from servicegraph.api.negotiation import negotiate
+from servicegraph.api.negotiation import HTML, JSON, negotiate
 from servicegraph.api.pages import words
 from servicegraph.api.tables import csv_response
+from servicegraph.store.formats import CSV
 
-HTML, JSON, CSV = "text/html", "application/json", "text/csv"
 OFFERED = (HTML, JSON, CSV)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from rdflib import URIRef
@@ -14,13 +14,12 @@ from rdflib import URIRef
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api import routes
-from servicegraph.api.context import Consistent, Context, answer, context
+from servicegraph.api.context import Consistent, Ctx, answer
 from servicegraph.api.pages import words
 from servicegraph.api.pages.render import Table, respond
 from servicegraph.loaders.catalogue import HEADER_LABELS
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
-Ctx = Annotated[Context, Depends(context)]
 
 (NUMBER, NAME, ITEM_TYPE, CONTENT, AGENCIES, TARGETS, THEMES, BASIS, MODES, LEVELS, FILL_TYPES) = HEADER_LABELS
 
@@ -57,7 +56,7 @@ async def service_page(request: Request, ctx: Ctx, number: int) -> Response:
     page = ServicePage(
         service=service,
         fill_types=[str(r["description"]) for r in fill_types],
-        lines=(int(source[0]["first_line"]), int(source[0]["last_line"])) if source else None,
+        lines=(nq.integer(source[0]["first_line"]), nq.integer(source[0]["last_line"])) if source else None,
         revisions=[str(r["revision"]) for r in revisions],
         related=related,
     )

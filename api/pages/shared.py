@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from servicegraph.api import routes
-from servicegraph.api.context import Consistent, Context, context
+from servicegraph.api.context import Consistent, Ctx
 from servicegraph.api.pages.render import Table, respond
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
-Ctx = Annotated[Context, Depends(context)]
 ALL = 1000  # the API's largest page
 
 

@@ -5,20 +5,18 @@ agencies, levels and the quoted wording, and the dependency picture."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from servicegraph.api import models as m
 from servicegraph.api import routes
-from servicegraph.api.context import Consistent, Context, context
+from servicegraph.api.context import Consistent, Ctx
 from servicegraph.api.pages import diagram, words
 from servicegraph.api.pages.render import Links, Table, respond
 from servicegraph.graph.statutes import title_differences
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
-Ctx = Annotated[Context, Depends(context)]
 
 CITATION_COLUMNS = (
     ("provision", "条款 provision"),

@@ -1,7 +1,7 @@
 """The words a page shows for the graph's vocabulary keys, Chinese first with English beside.
 
-Derived from the tables graph.build mints the graph from (levels, roles, provision kinds),
-so a page never holds a second copy of them.
+Levels and roles from their one home (loaders/codes.py), provision kinds from the table
+graph.build mints them from, so a page never holds a second copy of them.
 """
 
 from __future__ import annotations
@@ -11,17 +11,16 @@ from functools import cache
 from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
-from servicegraph.api.models import ROLE_IRIS, Role
 from servicegraph.api.statutes import MATCHES
-from servicegraph.graph.build import LEVEL_ZH, ONTOLOGY, ROLE_ZH, ROLES, SUBDIVISIONS
+from servicegraph.graph.build import ONTOLOGY, SUBDIVISIONS
 from servicegraph.graph.namespaces import SG
 from servicegraph.graph.statutes import TITLE_STEPS
+from servicegraph.loaders.codes import Level, Role
 
-LEVEL_ORDER = tuple(LEVEL_ZH)
+LEVELS = {level.value: level for level in Level}
+LEVEL_ORDER = tuple(LEVELS)
 """city, county, township, village."""
-
-ROLE_WORDS = {role.value: ROLE_ZH[zh] for role in Role for zh, iri in ROLES.items() if iri == ROLE_IRIS[role]}
-"""'preliminary-review' → '初审', 'implementer' → '实施', …"""
+ROLES = {role.value: role for role in Role}
 
 KIND_WORDS = {str(iri).removeprefix(str(SG)): zh for zh, iri in SUBDIVISIONS.items()}
 """'article' → '条', 'item' → '项', …"""
@@ -29,12 +28,13 @@ KIND_WORDS = {str(iri).removeprefix(str(SG)): zh for zh, iri in SUBDIVISIONS.ite
 
 def level_word(level: str | None) -> str:
     """'township' → '乡镇(街道)'; the key itself when unknown."""
-    return LEVEL_ZH.get(level or "", level or "")
+    return LEVELS[level].zh if level in LEVELS else level or ""
 
 
 def role_word(role: str | None) -> str:
-    """'final-approval' → '审定'; None (no role given) → '实施'."""
-    return ROLE_WORDS.get(role or Role.implementer.value, role or "")
+    """'final-approval' → '审定'; None (no role given) → '实施'; the key itself when unknown."""
+    key = role or Role.implementer.value
+    return ROLES[key].zh if key in ROLES else key
 
 
 def kind_word(kind: str) -> str:
