@@ -36,7 +36,6 @@ from servicegraph.store.errors import EngineUnavailable
 from servicegraph.store.revisions import (
     DirectoryUnwritable,
     Outcome,
-    RevisionMeta,
     RevisionExists,
     RevisionMeta,
     RevisionStore,
