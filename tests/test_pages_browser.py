@@ -40,9 +40,9 @@ TIMEOUT = 30_000  # ms Playwright waits for an element or a navigation
 def site(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[str]:
     """The server's URL: the seed, then the seed with 《重庆市献血条例》第九条 cited as 第十条."""
     data = tmp_path_factory.mktemp("pages") / "data"
-    store = open_store(data, seed_path)
     edited = v.replaced(seed_path, "《重庆市献血条例》第九条", "《重庆市献血条例》第十条")
-    assert store.add(edited, "article.txt").snapshot is not None
+    with open_store(data, seed_path) as store:  # released before the server takes the directory
+        assert store.add(edited, "article.txt").snapshot is not None
     with served_app(Settings(data_dir=data, workers=1)) as app, running(app) as url:
         yield url
 
