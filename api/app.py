@@ -106,7 +106,7 @@ def create_app(
     app.mount(PREFIX, static_files(), name="static")
     routers = [
         docs.router,
-        pages.router,  # pages for people: /, /search, /statutes/…, /services/…
+        *pages.routers,  # pages for people: /, /search, /statutes/…, /services/…
         sparql.router, service_description.router,
         routes.router,  # /api/: the named queries as JSON
         review.router,  # /api/review: is the legal basis still law?

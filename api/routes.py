@@ -63,7 +63,7 @@ async def list_services(ctx: Ctx, q: Search = None, limit: Limit = 50, offset: O
         rows, total = await answer(nq.run_page(ctx.runner, "services", None, limit, offset))
     else:
         text = q.strip()
-        params = {"text": Literal(text), "asked": Literal(int(text) if text.isdigit() else -1)}
+        params = {"fragment": Literal(text), "asked": Literal(int(text) if text.isdigit() else -1)}
         rows, total = await answer(nq.run_page(ctx.runner, "services-search", params, limit, offset))
     items = [
         m.ServiceSummary(
@@ -263,7 +263,7 @@ async def list_agencies(ctx: Ctx, q: Search = None, limit: Limit = 50, offset: O
     if q is None:
         rows, total = await answer(nq.run_page(ctx.runner, "agencies", None, limit, offset))
     else:
-        params = {"text": Literal(q.strip())}
+        params = {"fragment": Literal(q.strip())}
         rows, total = await answer(nq.run_page(ctx.runner, "agencies-search", params, limit, offset))
     items = [
         m.AgencyCount(

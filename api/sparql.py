@@ -18,7 +18,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from servicegraph.api import openapi
 from servicegraph.api.bodies import read_body
 from servicegraph.api.engine_errors import refusal
-from servicegraph.api.negotiation import HTML, choose, negotiate
+from servicegraph.api.negotiation import HTML, UnknownFormat, choose, negotiate
 from servicegraph.api.pages import sparql as pages
 from servicegraph.api.query_guard import QueryRefused, check_query
 from servicegraph.api.service_description import description_response
@@ -95,7 +95,7 @@ async def sparql_get(request: Request) -> Response:
     params = await _parse_params(request.scope["query_string"], "query string")
     _refuse_update(params)
     if "query" not in params:
-        if choose((*GRAPH_TYPES, HTML), request.headers.get("accept"), _last(params, "format")) == HTML:
+        if _prefers_html(request, _last(params, "format")):
             return pages.editor_page(request)  # a browser: the editor, not the service description
         return await description_response(request, "sd", _last(params, "format"))
     return await _answer(request, _single_query(params), params)
@@ -125,6 +125,15 @@ async def sparql_post(request: Request) -> Response:
     if media_type == SPARQL_UPDATE:
         raise QueryRefused(403, "SPARQL Update is refused: this endpoint is read-only")
     raise QueryRefused(400, f"unsupported Content-Type {media_type!r}: use {FORM} or {SPARQL_QUERY}")
+
+
+def _prefers_html(request: Request, format: str | None) -> bool:
+    """Does the client prefer a page to the service description? (An unknown `format` is
+    refused where the description is negotiated.)"""
+    try:
+        return choose((*GRAPH_TYPES, HTML), request.headers.get("accept"), format) == HTML
+    except UnknownFormat:
+        return False
 
 
 def _last(params: Params, name: str) -> str | None:

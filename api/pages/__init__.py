@@ -4,8 +4,6 @@ templates in api/templates/, scripts, styles and the font in api/static/."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from servicegraph.api.pages import (
     agencies,
     home,
@@ -19,6 +17,6 @@ from servicegraph.api.pages import (
     statutes,
 )
 
-router = APIRouter()
-for _module in (home, statutes, provisions, services, agencies, levels, shared, impact, revisions, ontology):
-    router.include_router(_module.router)
+MODULES = (home, statutes, provisions, services, agencies, levels, shared, impact, revisions, ontology)
+routers = [module.router for module in MODULES]
+"""Their routers, included one by one (api.methods reads each router's own routes)."""
