@@ -13,11 +13,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicegraph.api import index, linked_data, review, routes, service_description, sparql, status_files
+from servicegraph.api import linked_data, pages, review, routes, service_description, sparql, status_files
 from servicegraph.api import revisions as revision_routes
 from servicegraph.api.methods import Methods
+from servicegraph.api.pages import docs
+from servicegraph.api.pages.errors import error_page
+from servicegraph.api.pages.static import PREFIX, static_files
 from servicegraph.api.query_guard import QueryRefused
 from servicegraph.api.settings import UPLOAD_GRACE, Settings
 from servicegraph.store.engine import QueryEngine
@@ -93,13 +97,17 @@ def create_app(
         finally:
             await engine.close()
 
-    app = FastAPI(title="servicegraph", lifespan=lifespan)
+    app = FastAPI(title="servicegraph", lifespan=lifespan, docs_url=None, redoc_url=None)  # docs: api/pages/docs.py
     app.state.engine = engine
     app.state.settings = settings
     app.state.base = revisions.base if revisions is not None else settings.served_base
     app.add_exception_handler(QueryRefused, _refused)
+    app.add_exception_handler(HTTPException, error_page)
+    app.mount(PREFIX, static_files(), name="static")
     routers = [
-        index.router, sparql.router, service_description.router,
+        docs.router,
+        *pages.routers,  # pages for people: /, /search, /statutes/…, /services/…
+        sparql.router, service_description.router,
         routes.router,  # /api/: the named queries as JSON
         review.router,  # /api/review: is the legal basis still law?
         linked_data.router,  # every minted IRI resolves here

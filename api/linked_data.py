@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 from urllib.parse import quote
@@ -26,13 +27,13 @@ from servicegraph.api.context import Consistent, Ctx, answer
 from servicegraph.api.negotiation import HTML, format_name, negotiate
 from servicegraph.graph.export import jsonld_context
 from servicegraph.graph.media_types import GRAPH_TYPES, JSON_LD, N_TRIPLES
-from servicegraph.graph.namespaces import DCTERMS, PREFIXES, RDF, RDFS, SKOS
+from servicegraph.graph.namespaces import DCTERMS, PREFIXES, RDF, RDFS, SG, SKOS
 
 ROOTS = ("catalogue", "revision", "service", "agency", "legal", "concept", "channel", "place", "publisher")
 """The first path segment of every IRI docs/model.md mints under the base."""
 
 OFFERED = (*GRAPH_TYPES, HTML)
-LABELS = (DCTERMS.title, SKOS.prefLabel, RDFS.label)
+LABELS = (DCTERMS.title, SKOS.prefLabel, RDFS.label, DCTERMS.description)  # a participation: 乡镇(街道)：初审
 PAGE = Template((Path(__file__).parent / "templates" / "resource.html").read_text(encoding="utf-8"))
 
 router = APIRouter(tags=["linked data"], route_class=Consistent)
@@ -79,7 +80,11 @@ def page(graph: Graph, iri: URIRef, base: str) -> str:
     outgoing = sorted(((p, o) for p, o in graph.predicate_objects(iri)), key=_sort_key)
     incoming = sorted(((p, s) for s, p in graph.subject_predicates(iri)), key=_sort_key)
     formats = ", ".join(f'<a href="?format={format_name(t)}">{html.escape(t)}</a>' for t in GRAPH_TYPES)
+    readable = Links(base).page(graph, str(iri))
     return PAGE.substitute(
+        readable=f'<p class="readable"><a href="{html.escape(readable)}">为人阅读的页面 readable page →</a></p>'
+        if readable
+        else "",
         title=html.escape(title),
         iri=html.escape(str(iri)),
         formats=formats,
@@ -105,7 +110,8 @@ def _rows(graph: Graph, pairs: Iterable[tuple[Node, Node]], base: str) -> str:
 
 def _cell(graph: Graph, node: Node, base: str) -> str:
     if isinstance(node, Literal):
-        lang = f' <small lang="en">@{html.escape(node.language)}</small>' if node.language else ""
+        language = node.language if node.language != "zh" else None  # Chinese is the default here: no tag
+        lang = f' <small lang="en">@{html.escape(language)}</small>' if language else ""
         return f"{html.escape(str(node))}{lang}"
     text = label(graph, node) or str(node)
     return f'<a href="{html.escape(href(str(node), base))}">{html.escape(text)}</a>'
@@ -117,6 +123,33 @@ def href(iri: str, base: str) -> str:
     if iri.startswith(base) and "#" not in iri[len(base) :]:
         return "/" + quote(iri[len(base) :], safe="/")
     return iri
+
+
+PAGES = {"legal/": "/statutes/", "agency/": "/agencies/"}
+"""IRI paths under the base whose things have a page here, and the page's path."""
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Links from an IRI to its page: a statute, provision or agency page, else its
+    linked-data description (`linked_data.href`)."""
+
+    base: str
+
+    def to(self, iri: str) -> str:
+        path = iri.removeprefix(self.base)
+        for prefix, page in PAGES.items():
+            if iri.startswith(self.base) and path.startswith(prefix):
+                return page + quote(path.removeprefix(prefix), safe="/")
+        return href(iri, self.base)
+
+    def page(self, graph: Graph, iri: str) -> str | None:
+        """The readable page of `iri` (a statute, provision, agency or service), if it has one."""
+        number = graph.value(URIRef(iri), SG.number)
+        if number is not None:
+            return f"/services/{number}"
+        link = self.to(iri)
+        return link if link != href(iri, self.base) else None
 
 
 def _sort_key(pair: tuple[Node, Node]) -> tuple[str, str]:

@@ -11,10 +11,15 @@ from servicegraph.store.formats import CSV, RESULTS_TYPES, SPARQL_JSON, SPARQL_X
 HTML = "text/html"
 """Pages for people, offered beside the RDF formats."""
 
+JSON = "application/json"
+"""The API's answers and the pages' data."""
+
 _ALIASES: dict[str, tuple[str, ...]] = {
     # each name or media type: the offered types it stands for (results, then graph)
-    "json": (SPARQL_JSON, JSON_LD),
-    "application/json": (SPARQL_JSON, JSON_LD),
+    "json": (SPARQL_JSON, JSON_LD, JSON),
+    "application/json": (SPARQL_JSON, JSON_LD, JSON),
+    "html": (HTML,),
+    "text/html": (HTML,),
     "xml": (SPARQL_XML, RDF_XML),
     "application/xml": (SPARQL_XML, RDF_XML),
     "text/xml": (SPARQL_XML, RDF_XML),

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
 from servicegraph.api.bodies import read_body
+from servicegraph.api.tables import columns_of, csv_response, output_format, rows_of, wants_csv
 from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
 from servicegraph.graph.media_types import TURTLE
 from servicegraph.loaders.errors import CatalogueError
@@ -36,6 +37,7 @@ from servicegraph.store.revisions import (
     DirectoryUnwritable,
     Outcome,
     RevisionExists,
+    RevisionMeta,
     RevisionStore,
     UnknownRevision,
 )
@@ -86,13 +88,27 @@ def _known(call: Any, *args: Any) -> Any:
         raise HTTPException(404, str(exc)) from None
 
 
+def revision_meta(revisions: Revisions, revision_id: str) -> RevisionMeta:
+    """The metadata of one revision; 404 for an unknown one."""
+    return _known(revisions.store.get, revision_id)
+
+
 # ---- reads ----
 
 
-@router.get("", summary="Every revision, oldest first, and which one is current")
-async def list_revisions(request: Request) -> dict[str, Any]:
+@router.get(
+    "",
+    summary="Every revision, oldest first, and which one is current (format=csv: the list as CSV)",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+    dependencies=[Depends(output_format)],
+)
+async def list_revisions(request: Request) -> Any:
     revisions = _revisions(request)
-    return {"current": revisions.current, "revisions": [m.to_json() for m in revisions.store.revisions()]}
+    listing = {"current": revisions.current, "revisions": [m.to_json() for m in revisions.store.revisions()]}
+    if wants_csv(request):
+        rows = rows_of(listing) or []
+        return csv_response(columns_of(rows), rows, "revisions")
+    return listing
 
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such revision."}}
@@ -137,7 +153,14 @@ async def get_report(request: Request, revision_id: str, format: str | None = No
 async def get_diff(request: Request, old: str, new: str, format: str = "json") -> Response:
     if format not in ("json", "text"):
         raise HTTPException(400, "format is json or text")
-    revisions = _revisions(request)
+    changes = await change_set(_revisions(request), old, new)
+    if format == "text":
+        return PlainTextResponse(to_text(changes))
+    return JSONResponse(changes.to_json())
+
+
+async def change_set(revisions: Revisions, old: str, new: str) -> ChangeSet:
+    """What changed from revision `old` to `new` (404 for an unknown one), kept for reuse."""
     a, b = _known(revisions.store.get, old).id, _known(revisions.store.get, new).id
     changes = revisions.diffs.get((a, b))
     if changes is None:
@@ -145,9 +168,7 @@ async def get_diff(request: Request, old: str, new: str, format: str = "json") -
         if len(revisions.diffs) >= DIFFS_KEPT:
             revisions.diffs.pop(next(iter(revisions.diffs)))
         revisions.diffs[(a, b)] = changes
-    if format == "text":
-        return PlainTextResponse(to_text(changes))
-    return JSONResponse(changes.to_json())
+    return changes
 
 
 def _diff(store: RevisionStore, old: str, new: str) -> ChangeSet:

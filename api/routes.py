@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 from rdflib import Literal, URIRef
 
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
 from servicegraph.api import statutes
-from servicegraph.api.context import Consistent, Context, Ctx, answer
+from servicegraph.api.context import Context, Ctx, answer
+from servicegraph.api.tables import Tabular, output_format
 from servicegraph.api.urls import public_url
 from servicegraph.graph.code_lists import concept
 from servicegraph.graph.namespaces import SG
 from servicegraph.loaders.codes import Level, Role
 
-router = APIRouter(prefix="/api", tags=["api"], route_class=Consistent)
+router = APIRouter(prefix="/api", tags=["api"], route_class=Tabular, dependencies=[Depends(output_format)])
 
 MAX_OFFSET = 1_000_000_000
 """The largest offset a page may start at (far past any catalogue; the engine reads it as a 64-bit count)."""
@@ -49,9 +50,21 @@ def _level_roles(joined: object) -> list[m.LevelRole]:
 # --- services -----------------------------------------------------------------------------
 
 
-@router.get("/services", response_model=m.Page[m.ServiceSummary], summary="Every service, by number")
-async def list_services(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.ServiceSummary]:
-    rows, total = await answer(nq.run_page(ctx.runner, "services", None, limit, offset))
+Search = Annotated[str | None, Query(min_length=1, max_length=200, description="Only those whose name contains it.")]
+
+
+@router.get(
+    "/services",
+    response_model=m.Page[m.ServiceSummary],
+    summary="Every service by number; with q, those numbered q first, then those whose name contains q",
+)
+async def list_services(ctx: Ctx, q: Search = None, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.ServiceSummary]:
+    if q is None:
+        rows, total = await answer(nq.run_page(ctx.runner, "services", None, limit, offset))
+    else:
+        text = q.strip()
+        params = {"fragment": Literal(text), "asked": Literal(int(text) if text.isdigit() else -1)}
+        rows, total = await answer(nq.run_page(ctx.runner, "services-search", params, limit, offset))
     items = [
         m.ServiceSummary(
             iri=str(r["service"]),
@@ -241,9 +254,17 @@ async def shared_provisions(
 # --- agencies -----------------------------------------------------------------------------
 
 
-@router.get("/agencies", response_model=m.Page[m.AgencyCount], summary="Agencies and how many services each carries")
-async def list_agencies(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.AgencyCount]:
-    rows, total = await answer(nq.run_page(ctx.runner, "agencies", None, limit, offset))
+@router.get(
+    "/agencies",
+    response_model=m.Page[m.AgencyCount],
+    summary="Agencies and how many services each carries; with q, those whose name contains q",
+)
+async def list_agencies(ctx: Ctx, q: Search = None, limit: Limit = 50, offset: Offset = 0) -> m.Page[m.AgencyCount]:
+    if q is None:
+        rows, total = await answer(nq.run_page(ctx.runner, "agencies", None, limit, offset))
+    else:
+        params = {"fragment": Literal(q.strip())}
+        rows, total = await answer(nq.run_page(ctx.runner, "agencies-search", params, limit, offset))
     items = [
         m.AgencyCount(
             iri=str(r["agency"]),

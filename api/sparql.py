@@ -18,12 +18,14 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from servicegraph.api import openapi
 from servicegraph.api.bodies import read_body
 from servicegraph.api.engine_errors import refusal
-from servicegraph.api.negotiation import negotiate
+from servicegraph.api.negotiation import HTML, UnknownFormat, choose, negotiate
+from servicegraph.api.pages import sparql as pages
 from servicegraph.api.query_guard import QueryRefused, check_query
 from servicegraph.api.service_description import description_response
+from servicegraph.api.tables import csv_response
 from servicegraph.api.urls import public_url
 from servicegraph.graph.media_types import GRAPH_TYPES
-from servicegraph.store.engine import QueryRequest
+from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.errors import QueryError
 from servicegraph.store.formats import RESULTS_TYPES
 
@@ -93,6 +95,8 @@ async def sparql_get(request: Request) -> Response:
     params = await _parse_params(request.scope["query_string"], "query string")
     _refuse_update(params)
     if "query" not in params:
+        if _prefers_html(request, _last(params, "format")):
+            return pages.editor_page(request)  # a browser: the editor, not the service description
         return await description_response(request, "sd", _last(params, "format"))
     return await _answer(request, _single_query(params), params)
 
@@ -123,6 +127,15 @@ async def sparql_post(request: Request) -> Response:
     raise QueryRefused(400, f"unsupported Content-Type {media_type!r}: use {FORM} or {SPARQL_QUERY}")
 
 
+def _prefers_html(request: Request, format: str | None) -> bool:
+    """Does the client prefer a page to the service description? (An unknown `format` is
+    refused where the description is negotiated.)"""
+    try:
+        return choose((*GRAPH_TYPES, HTML), request.headers.get("accept"), format) == HTML
+    except UnknownFormat:
+        return False
+
+
 def _last(params: Params, name: str) -> str | None:
     values = params.get(name)
     return values[-1] if values else None
@@ -133,26 +146,38 @@ async def _answer(request: Request, query: str, params: Params) -> Response:
     if len(query.encode("utf-8")) > limit:
         raise QueryRefused(413, f"the query is longer than the limit of {limit} bytes (UTF-8)")
     form = check_query(query)
-    offered = RESULTS_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
-    media_type = negotiate(offered, request.headers.get("accept"), _last(params, "format"), f"a {form} result")
+    format = _last(params, "format")
+    if format == "html" and form in ("SELECT", "ASK"):  # the SPARQL page's own links and form ask for a table
+        media_type = HTML
+    else:
+        offered = RESULTS_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
+        media_type = negotiate(offered, request.headers.get("accept"), format, f"a {form} result")
     default_graphs = params.get("default-graph-uri", [])
     named_graphs = params.get("named-graph-uri", [])
     # Either parameter replaces the query's whole dataset (FROM and FROM NAMED).
     dataset_given = bool(default_graphs or named_graphs)
     query_request = QueryRequest(
         query=query,
-        media_type=media_type,
+        media_type=RESULTS_TYPES[0] if media_type == HTML else media_type,
         default_graphs=tuple(default_graphs) if dataset_given else None,
         named_graphs=tuple(named_graphs) if dataset_given else None,
         base_iri=public_url(request, request.scope["path"]),
     )
     try:
-        result = await _unless_disconnected(request, request.app.state.engine.execute(query_request))
+        result = await _execute(request, query_request)
     except ClientGone:
         return Response(status_code=499)  # nobody reads it: the access log records the hang-up
+    if media_type == HTML:
+        return pages.results_page(request, query, result.body)
+    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+async def _execute(request: Request, query_request: QueryRequest) -> QueryResult:
+    """Run a query on the app's engine; its failures as the refusals the protocol answers."""
+    try:
+        return await _unless_disconnected(request, request.app.state.engine.execute(query_request))
     except QueryError as exc:
         raise refusal(exc, client_query=True) from None
-    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
 
 
 class ClientGone(Exception):
@@ -178,3 +203,17 @@ async def _disconnected(request: Request) -> None:
     """Returns once the ASGI server reports the client gone (the body is read by then)."""
     while (await request.receive())["type"] != "http.disconnect":
         pass
+
+
+@router.get("/sparql/table.csv", include_in_schema=False)
+async def results_csv(request: Request, query: str) -> Response:
+    """A SELECT's or ASK's results as CSV for a spreadsheet (UTF-8 with BOM; the protocol's
+    own text/csv has none), within the endpoint's limits."""
+    if check_query(query) not in ("SELECT", "ASK"):
+        raise QueryRefused(400, "only a SELECT or ASK result is a table")
+    try:
+        result = await _execute(request, QueryRequest(query, RESULTS_TYPES[0], None, None))
+    except ClientGone:
+        return Response(status_code=499)  # nobody reads it: the access log records the hang-up
+    columns, rows = pages.table(result.body)
+    return csv_response(columns, rows, "sparql-results")

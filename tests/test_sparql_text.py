@@ -30,6 +30,8 @@ VALUES = {  # IRIs of the seed (source line 901ff is item 44, 新装用电, citi
     "text": Literal("社会保险法"),
     "key": Literal("社会保险法"),
     "issuing_number": Literal(""),
+    "fragment": Literal("供电"),  # services-search, agencies-search: 乡镇人民政府(街道办事处)片区供电所 …
+    "asked": Literal(44),
 }
 
 
