@@ -20,7 +20,7 @@ from rdflib import Graph
 
 from servicegraph.api.app import create_app
 from servicegraph.api.settings import Settings
-from servicegraph.graph.status import status_layer
+from servicegraph.graph.status import DocumentIndex, status_layer_of
 from servicegraph.loaders.status import SHIPPED, read_status, shipped_status
 from servicegraph.store import sandbox
 from servicegraph.store.cache import PublishingEngine, cached
@@ -58,7 +58,7 @@ def served_app(settings: Settings) -> Iterator[FastAPI]:
             state = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="servicegraph-")))
             snapshot = load_source(
                 settings.source, state / "generation-1", settings.served_base, settings.catalogue_date,
-                _status_layer(settings.status, settings.served_base),
+                _status_layer(settings.status),
             )  # fmt: skip
             stats = snapshot.statistics
             log.info("serving %s: %d triples, %d named graphs", settings.source, stats.triples, len(stats.graphs))
@@ -89,12 +89,12 @@ def _engine(settings: Settings, snapshot: Snapshot | None, base: str) -> Publish
     )  # fmt: skip
 
 
-def _status_layer(files: tuple[Path, ...] | None, base: str) -> Callable[[Graph], Graph] | None:
-    """What makes the status layer of a served catalogue: of `files`, () the shipped table."""
+def _status_layer(files: tuple[Path, ...] | None) -> Callable[[DocumentIndex], Graph] | None:
+    """What makes the status layer of a served catalogue's documents: of `files`, () the shipped table."""
     if files is None:
         return None
     tables = [read_status(f) for f in files] or None
-    return lambda catalogue: status_layer(catalogue, tables, base)
+    return lambda index: status_layer_of(index, tables)
 
 
 def _add_status_files(revisions: RevisionStore, files: tuple[Path, ...] | None) -> None:

@@ -29,6 +29,7 @@ from servicegraph.graph.iris import Minter, key
 from servicegraph.graph.namespaces import DCTERMS as DCT
 from servicegraph.graph.namespaces import ELI, PREFIXES, PROV, RDF, RDFS, SG, SKOS
 from servicegraph.graph.statutes import (
+    Document,
     Spelling,
     clean_title,
     document_identity,
@@ -94,6 +95,16 @@ class DocumentIndex:
             documents.append(CitedDocument(doc, tuple(titles), None if number is None else str(number)))
         return cls(sorted(documents, key=lambda d: str(d.iri)), base)
 
+    @classmethod
+    def of(cls, documents: Iterable[tuple[URIRef, Document]], base: str) -> DocumentIndex:
+        """The documents a catalogue cites, with their IRIs (`CatalogueTriples.documents`):
+        the same index `from_graph` reads from their triples."""
+        cited = [
+            CitedDocument(iri, (doc.title, *sorted(doc.alt_labels)), doc.number.text if doc.number else None)
+            for iri, doc in documents
+        ]
+        return cls(sorted(cited, key=lambda d: str(d.iri)), base)
+
     def find(self, ref: DocumentRef) -> CitedDocument | None:
         """The cited document `ref` names; None when it names none (or two)."""
         if ref.text in self._by_key:
@@ -108,10 +119,14 @@ class DocumentIndex:
 
 
 def status_layer(catalogue: Graph, tables: Sequence[StatusTable] | None, base: str) -> Graph:
-    """The status layer over a catalogue's graph: of `tables`, or (None) of the shipped
+    """The status layer over a catalogue's graph (`status_layer_of` its documents)."""
+    return status_layer_of(DocumentIndex.from_graph(catalogue, base), tables)
+
+
+def status_layer_of(index: DocumentIndex, tables: Sequence[StatusTable] | None) -> Graph:
+    """The status layer over a catalogue's documents: of `tables`, or (None) of the shipped
     table's facts about documents this catalogue cites (it speaks of national law that
     any catalogue may or may not cite)."""
-    index = DocumentIndex.from_graph(catalogue, base)
     return build_status_graph([shipped_for(index)] if tables is None else tables, index)
 
 

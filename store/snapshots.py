@@ -1,7 +1,8 @@
-"""Snapshots: read-only store directories written from a graph, quads or a dump.
+"""Snapshots: read-only store directories written from a graph, quads, triple streams or a dump.
 
 `load_source` is how a served file becomes a snapshot: an RDF dump as it is, a
-catalogue built first.
+catalogue built straight into the store (its triples streamed as N-Quads to pyoxigraph's
+bulk loader: no rdflib graph of the whole catalogue).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from servicegraph.graph import ntriples
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.store.engine import Snapshot, Statistics
 from servicegraph.store.errors import DumpError
@@ -24,6 +26,12 @@ from servicegraph.store.oxigraph import to_oxigraph, to_oxigraph_triple
 
 if TYPE_CHECKING:
     import rdflib
+    from rdflib.term import Node
+
+    from servicegraph.graph.status import DocumentIndex
+
+Layer = tuple["rdflib.URIRef", Iterable[tuple["Node", "Node", "Node"]]]
+"""A named graph's IRI and its triples."""
 
 
 def write_snapshot(path: Path, generation: int, quads: Iterable[ox.Quad]) -> Snapshot:
@@ -57,6 +65,26 @@ def snapshot_from_graph(path: Path, generation: int, graph: rdflib.Graph) -> Sna
         names.append(ox.NamedNode(str(graph.identifier)))
     quads = (ox.Quad(*to_oxigraph_triple(s, p, o), name) for s, p, o in graph for name in names)
     return write_snapshot(path, generation, quads)
+
+
+def snapshot_from_layers(path: Path, generation: int, layers: Iterable[Layer]) -> Snapshot:
+    """A snapshot of each layer's triples in its named graph and all of them in the default
+    graph, streamed to pyoxigraph's bulk loader as N-Quads."""
+
+    def nquads() -> Iterator[str]:
+        for name, triples in layers:
+            in_graph = f" {ntriples.term(name)} .\n"
+            for line in ntriples.lines(triples):
+                yield line
+                yield line[:-3] + in_graph
+
+    store = ox.Store(str(path))
+    try:
+        store.bulk_load(ntriples.reader(nquads()), ox.RdfFormat.N_QUADS)
+    except BaseException:
+        del store  # closed before the caller removes the directory
+        raise
+    return _close(store, path, generation)
 
 
 def layered_quads(graphs: Iterable[rdflib.Graph]) -> Iterator[ox.Quad]:
@@ -149,18 +177,23 @@ def load_source(
     directory: Path,
     base: str = DEFAULT_BASE,
     issued: date | None = None,
-    status: Callable[[rdflib.Graph], rdflib.Graph] | None = None,
+    status: Callable[[DocumentIndex], rdflib.Graph] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Snapshot:
-    """A snapshot of `source` in `directory`: an RDF dump as is, a catalogue built first
-    (read at `issued`, when given), with the status layer `status` makes of it, if any."""
+    """A snapshot of `source` in `directory`: an RDF dump as is, a catalogue built into it
+    (read at `issued`, when given; `progress(done, total)` after each item), with the status
+    layer `status` makes from the catalogue's documents, if any."""
     if source.suffix.lower() in DUMP_FORMATS:
         if status is not None:
             raise DumpError(str(source), None, "a status layer is built over a catalogue, not a dump")
         return snapshot_from_dump(directory, 1, source)
-    from servicegraph.graph.build import build_graph
+    from servicegraph.graph.build import CatalogueTriples
+    from servicegraph.graph.status import DocumentIndex
     from servicegraph.loaders.catalogue import read_catalogue
 
-    graph = build_graph(read_catalogue(source), base, issued=issued)
-    if status is None:
-        return snapshot_from_graph(directory, 1, graph)
-    return write_snapshot(directory, 1, layered_quads([graph, status(graph)]))
+    built = CatalogueTriples(read_catalogue(source), base, issued=issued, progress=progress)
+    layers: list[Layer] = [(built.revision, built)]
+    if status is not None:
+        layer = status(DocumentIndex.of(built.documents(), base))
+        layers.append((layer.identifier, layer))  # type: ignore[arg-type]  # a status layer is named by an IRI
+    return snapshot_from_layers(directory, 1, layers)

@@ -144,3 +144,28 @@ def test_publish_swaps_generations_for_new_queries(tmp_path: Path) -> None:
     bodies = asyncio.run(scenario())
     assert b"first" in bodies[0]
     assert all(b"second" in body for body in bodies[1:])
+
+
+def test_a_catalogue_built_into_the_store_holds_what_its_graph_held(tmp_path: Path, seed_path: Path) -> None:
+    """`load_source` streams the build into the store; the expected store is written the old way,
+    from `build_graph` and `status_layer` over that graph."""
+    import pyoxigraph as ox
+
+    from servicegraph.graph.build import build_graph
+    from servicegraph.graph.namespaces import DEFAULT_BASE
+    from servicegraph.graph.status import status_layer, status_layer_of
+    from servicegraph.loaders.catalogue import read_catalogue
+    from servicegraph.store.snapshots import layered_quads, load_source, write_snapshot
+
+    graph = build_graph(read_catalogue(seed_path), issued=None)
+    old = snapshot_from_graph(tmp_path / "old", 1, graph)
+    new = load_source(seed_path, tmp_path / "new")
+    assert set(ox.Store.read_only(str(new.path))) == set(ox.Store.read_only(str(old.path)))
+    assert new.statistics == old.statistics
+
+    layered = write_snapshot(
+        tmp_path / "old-layered", 1, layered_quads([graph, status_layer(graph, None, DEFAULT_BASE)])
+    )
+    streamed = load_source(seed_path, tmp_path / "new-layered", status=lambda index: status_layer_of(index, None))
+    assert set(ox.Store.read_only(str(streamed.path))) == set(ox.Store.read_only(str(layered.path)))
+    assert len(layered.statistics.graphs) == 2
