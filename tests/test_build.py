@@ -419,3 +419,38 @@ def test_statutes_command_text_shows_merges(seed_path: Path, capsys: pytest.Capt
     out = capsys.readouterr().out
     assert "merged 《进一步完善城乡居民合作医疗保险制度的指导意见》" in out
     assert "one-character typo" in out
+
+
+def test_the_streamed_exports_hold_the_graph_the_old_serialisers_wrote(tmp_path: Path, seed_catalogue) -> None:
+    """The expected graph is `build_graph`'s (what rdflib serialised before the exports streamed);
+    the expected VoID figures are counted on it with rdflib, as the old description did."""
+    from datetime import UTC, datetime
+
+    from servicegraph.graph.build import CatalogueTriples
+    from servicegraph.graph.export import write_all
+
+    generated = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    old = build_graph(seed_catalogue, BASE, generated)
+    _, counts = write_all(CatalogueTriples(seed_catalogue, BASE, generated), tmp_path)
+    assert counts.triples == len(old)
+    context = json.loads((tmp_path / "context.jsonld").read_text(encoding="utf-8"))
+    ld = json.loads((tmp_path / "servicegraph.jsonld").read_text(encoding="utf-8"))
+    ld["@context"] = context["@context"]
+    files = {
+        "servicegraph.nt": Graph().parse(tmp_path / "servicegraph.nt", format="nt"),
+        "servicegraph.ttl": Graph().parse(tmp_path / "servicegraph.ttl", format="turtle"),
+        "servicegraph.jsonld": Graph().parse(data=json.dumps(ld), format="json-ld"),
+    }
+    for name, graph in files.items():
+        assert isomorphic(graph, old), name
+    void = Graph().parse(tmp_path / "void.ttl")
+    rev = old.identifier
+    classes = {o for o in old.objects(None, RDF.type) if isinstance(o, URIRef)}
+    assert void.value(rev, VOID.triples) == Literal(len(old))
+    assert void.value(rev, VOID.properties) == Literal(len(set(old.predicates())))
+    assert void.value(rev, VOID.distinctSubjects) == Literal(len(set(old.subjects())))
+    assert void.value(rev, VOID.classes) == Literal(len(classes))
+    for part in void.objects(rev, VOID.classPartition):
+        cls = void.value(part, VOID["class"])
+        assert void.value(part, VOID.entities) == Literal(len(set(old.subjects(RDF.type, cls))))
+    assert len(set(void.objects(rev, VOID.classPartition))) == len(classes)

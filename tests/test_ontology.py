@@ -22,7 +22,7 @@ from rdflib.namespace import (
     XSD,
 )
 
-from servicegraph.graph.export import description
+from servicegraph.graph.export import counts_of, description
 from servicegraph.graph.namespaces import CPSV, CV, DEFAULT_BASE, ELI, SG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +100,7 @@ def declared(term: URIRef, ontology: Graph, cpsv_ap_terms: set[URIRef]) -> bool:
 def test_every_predicate_and_class_of_the_seed_graph_and_its_description_is_declared(
     seed_graph: Graph, seed_catalogue, ontology: Graph, cpsv_ap_terms: set[URIRef]
 ) -> None:
-    void = description(seed_graph, seed_catalogue, DEFAULT_BASE, datetime(2026, 1, 1))
+    void = description(counts_of(seed_graph), seed_catalogue, DEFAULT_BASE, datetime(2026, 1, 1))
     for graph in (seed_graph, void):
         used = set(graph.predicates()) | set(graph.objects(None, RDF.type))
         undeclared = sorted(t for t in used if not declared(t, ontology, cpsv_ap_terms))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from servicegraph.cli.arguments import add_base_argument
-from servicegraph.graph.build import build_graph
+from servicegraph.graph.build import CatalogueTriples
 from servicegraph.graph.export import write_all
 from servicegraph.graph.namespaces import base_iri
 from servicegraph.loaders.catalogue import read_catalogue
@@ -27,13 +27,13 @@ def run(args: argparse.Namespace) -> int:
     base = base_iri(args.base)
     catalogue = read_catalogue(args.file)
     generated = datetime.now(UTC).replace(microsecond=0)
-    graph = build_graph(catalogue, base, generated)
+    built = CatalogueTriples(catalogue, base, generated)
     try:
-        paths = write_all(graph, catalogue, args.output, base, generated)
+        paths, counts = write_all(built, args.output)
     except OSError as exc:
         print(f"error: cannot write to {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"{catalogue.source}: {len(catalogue.items)} items, {len(graph)} triples in graph <{graph.identifier}>")
+    print(f"{catalogue.source}: {len(catalogue.items)} items, {counts.triples} triples in graph <{built.revision}>")
     for path in paths:
         print(f"  wrote {path}")
     return 0
