@@ -84,7 +84,7 @@ def snapshot_from_layers(path: Path, generation: int, layers: Iterable[Layer]) -
     except BaseException:
         del store  # closed before the caller removes the directory
         raise
-    return _close(store, path, generation)
+    return _close(store, path, generation, default_holds_all=True)
 
 
 def layered_quads(graphs: Iterable[rdflib.Graph]) -> Iterator[ox.Quad]:
@@ -143,10 +143,10 @@ def snapshot_from_dump(path: Path, generation: int, dump: Path) -> Snapshot:
     return _close(store, path, generation)
 
 
-def _close(store: ox.Store, path: Path, generation: int) -> Snapshot:
+def _close(store: ox.Store, path: Path, generation: int, default_holds_all: bool = False) -> Snapshot:
     """Flush and drop the writer (readers must not open a store a writer holds)."""
     store.flush()
-    statistics = _statistics(store)
+    statistics = _statistics(store, default_holds_all)
     del store
     return Snapshot(path, generation, statistics)
 
@@ -158,12 +158,19 @@ def _select(store: ox.Store, name: str, union: bool = False) -> ox.QuerySolution
     return solutions
 
 
-def _statistics(store: ox.Store) -> Statistics:
+def _statistics(store: ox.Store, default_holds_all: bool) -> Statistics:
+    """The store's statistics; counted in the default graph alone when it holds every triple
+    (a third of the time of counting distinct triples over the union of the graphs)."""
     sizes = _select(store, "graph-sizes.rq")
-    (counts,) = _select(store, "statistics.rq", union=True)
+    if default_holds_all:
+        (counts,) = _select(store, "statistics-of-default-graph.rq")
+        default_graph_triples = int(counts["triples"].value)
+    else:
+        (counts,) = _select(store, "statistics.rq", union=True)
+        default_graph_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     return Statistics(
         triples=int(counts["triples"].value),
-        default_graph_triples=sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+        default_graph_triples=default_graph_triples,
         distinct_subjects=int(counts["subjects"].value),
         properties=int(counts["properties"].value),
         classes=int(counts["classes"].value),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from servicegraph.cli.arguments import add_base_argument
+from servicegraph.cli.progress import Progress
 from servicegraph.graph.build import CatalogueTriples
 from servicegraph.graph.export import write_all
 from servicegraph.graph.namespaces import base_iri
@@ -27,12 +28,14 @@ def run(args: argparse.Namespace) -> int:
     base = base_iri(args.base)
     catalogue = read_catalogue(args.file)
     generated = datetime.now(UTC).replace(microsecond=0)
-    built = CatalogueTriples(catalogue, base, generated)
-    try:
-        paths, counts = write_all(built, args.output)
-    except OSError as exc:
-        print(f"error: cannot write to {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    with Progress("building") as progress:
+        built = CatalogueTriples(catalogue, base, generated, progress=progress)
+        try:
+            paths, counts = write_all(built, args.output)
+        except OSError as exc:
+            progress.close()
+            print(f"error: cannot write to {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     print(f"{catalogue.source}: {len(catalogue.items)} items, {counts.triples} triples in graph <{built.revision}>")
     for path in paths:
         print(f"  wrote {path}")

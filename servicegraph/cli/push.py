@@ -46,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from servicegraph.cli.progress import Progress
     from servicegraph.graph.namespaces import base_iri
     from servicegraph.store.errors import EngineUnavailable
     from servicegraph.store.graph_store import GraphStore, publish_snapshot
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
     base = base_iri(args.base)
     with tempfile.TemporaryDirectory(prefix="servicegraph-push-") as state:
-        snapshot = load_source(args.source, Path(state) / "snapshot", base)
+        with Progress("building") as progress:
+            snapshot = load_source(args.source, Path(state) / "snapshot", base, progress=progress)
         try:
             with GraphStore(args.endpoint) as graph_store:
                 pointer = publish_snapshot(graph_store, snapshot, base, args.graph)
