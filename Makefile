@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: check test bench
+.PHONY: check test bench figures
 
 # lint, formatting, types (tools/typecheck.py maps the folders to servicegraph.*), the layer contract
 check:
@@ -21,3 +21,7 @@ bench:
 	set -e; for script in $$(grep -l '^if __name__ == "__main__":' bench/*.py); do \
 		echo "== $$script"; $(BIN)/python $$script; \
 	done
+
+# bench/scale.py at 1×, 10×, 100×: prints the figures and rewrites README.md's figures block
+figures:
+	cd bench && ../$(BIN)/python scale.py --sizes 1 10 100 --seconds 5 --readme

@@ -1,19 +1,24 @@
 """How each stage grows with the catalogue, at 1×, 10×, 100× (and 1000×) the seed.
 
-    .venv/bin/python bench/scale.py [--sizes 1 10 100] [--validate-up-to 100] [--seconds 20]
+    .venv/bin/python bench/scale.py [--sizes 1 10 100] [--validate-up-to 100] [--seconds 20] [--readme]
 
 Each size is bench/catalogues.py's `multiplied` catalogue (the seed's rows that many
 times, every copy numbered on and named apart) and runs in a child process of its own,
 so its peak memory (`ru_maxrss`) is its own. The stages, timed once each: parse
-(`parse_catalogue`), build (`build_graph`: the rdflib graph in memory; no export),
-validate (`validate`: the SHACL shapes; skipped past `--validate-up-to`, it needs ~10 GB
-at 1000×), load into the embedded store (`snapshot_from_graph`) and into an Oxigraph
-server (`oxigraph serve`, over the Graph Store HTTP Protocol: `publish_snapshot`, as
-`servicegraph push` does). Then the flagship API requests, through the whole app with the
-results cache off, on the embedded store (one query worker) and on the Oxigraph server:
-each repeated for up to `--seconds` (at least 3 times), p50 and p99 in milliseconds; an
-answer other than 200 is printed as its status. Last, the growth factor of each figure
-from one size to the next beside the size's own (linear: the two agree).
+(`parse_catalogue`); build (`CatalogueTriples` written as N-Triples lines, no store);
+build+load (the same stream into the embedded store, `snapshot_from_layers`: what
+`serve FILE` and `push` do, so it includes a second build); load into an Oxigraph server
+(`oxigraph serve`, over the Graph Store HTTP Protocol: `publish_snapshot`, as
+`servicegraph push` does). Validation (`validate`: the SHACL shapes over `build_graph`'s
+rdflib graph, until the store validator lands) runs in a child of its own, so its memory
+does not hide the build's; it is skipped past `--validate-up-to` (~10 GB at 1000×). End
+to end is parse + validate + build+load. Then the flagship API requests, through the whole
+app with the results cache off, on the embedded store (one query worker) and on the
+Oxigraph server: each repeated for up to `--seconds` (at least 3 times), p50 and p99 in
+milliseconds; an answer other than 200 is printed as its status. Last, the growth factor
+of each figure from one size to the next beside the size's own (linear: the two agree).
+
+`--readme` also writes the figures into README.md between its `scale.py figures` markers.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +47,9 @@ REQUESTS = {
     "shared": "/api/provisions/shared?limit=50",
     "statute 电力法": "/api/statutes/中华人民共和国电力法",
 }
-STAGES = ("parse", "build", "validate", "load embedded", "load oxigraph")
+STAGES = ("parse", "build", "validate", "build+load", "load oxigraph", "end to end")
+README = Path(__file__).resolve().parent.parent / "README.md"
+MARKERS = ("<!-- scale.py figures: bench/scale.py --readme rewrites this block -->", "<!-- end of scale.py figures -->")
 T = TypeVar("T")
 
 
@@ -64,25 +71,26 @@ def peak_mb(pid: int | None = None) -> float:
     return float("nan")
 
 
-def one_size(copies: int, validate_up_to: int, seconds: float) -> dict[str, Any]:
-    """Every stage at `copies`× the seed (in this process: the child's work)."""
-    from servicegraph.graph.build import build_graph
+def one_size(copies: int, seconds: float) -> dict[str, Any]:
+    """Every stage but validation at `copies`× the seed (in this process: the child's work)."""
+    from servicegraph.graph import ntriples
+    from servicegraph.graph.build import CatalogueTriples
     from servicegraph.graph.namespaces import DEFAULT_BASE
-    from servicegraph.graph.validate import validate
     from servicegraph.loaders.catalogue import parse_catalogue
     from servicegraph.store.graph_store import GraphStore, publish_snapshot
-    from servicegraph.store.snapshots import snapshot_from_graph
+    from servicegraph.store.snapshots import snapshot_from_layers
 
     data = multiplied(SEED.read_bytes(), copies)
     stages: dict[str, float | None] = dict.fromkeys(STAGES)
     catalogue = timed(stages, "parse", parse_catalogue, data, SEED.name)
-    graph = timed(stages, "build", build_graph, catalogue)
-    triples, items = len(graph), len(catalogue.items)
-    if copies <= validate_up_to:
-        timed(stages, "validate", validate, graph)
+    items = len(catalogue.items)
+    built = CatalogueTriples(catalogue)
+    timed(stages, "build", _count, ntriples.lines(built))
     with tempfile.TemporaryDirectory(prefix="scale-") as directory:
-        snapshot = timed(stages, "load embedded", snapshot_from_graph, Path(directory) / "s", 1, graph)
-        del graph, catalogue
+        snapshot = timed(
+            stages, "build+load", snapshot_from_layers, Path(directory) / "s", 1, [(built.revision, built)]
+        )
+        del built, catalogue
         gc.collect()
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "oxigraph"), "serve",
@@ -102,9 +110,25 @@ def one_size(copies: int, validate_up_to: int, seconds: float) -> dict[str, Any]
             server.terminate()
             server.wait(timeout=60)
     return {
-        "copies": copies, "items": items, "triples": triples,
+        "copies": copies, "items": items, "triples": snapshot.statistics.triples,
         "stages": stages, "peak_mb": peak_mb(), "oxigraph_peak_mb": server_peak, "queries": queries,
     }  # fmt: skip
+
+
+def _count(lines: Iterator[str]) -> int:
+    return sum(1 for _ in lines)
+
+
+def validate_size(copies: int) -> dict[str, Any]:
+    """Validation at `copies`× the seed (in this process: the child's work)."""
+    from servicegraph.graph.build import build_graph
+    from servicegraph.graph.validate import validate
+    from servicegraph.loaders.catalogue import parse_catalogue
+
+    graph = build_graph(parse_catalogue(multiplied(SEED.read_bytes(), copies), SEED.name))
+    stages: dict[str, float | None] = {}
+    timed(stages, "validate", validate, graph)
+    return {"validate": stages["validate"], "validate_peak_mb": peak_mb()}
 
 
 def _free_port() -> int:
@@ -179,24 +203,25 @@ def _latency(value: list[float] | int) -> tuple[str, str]:
     return f"{percentile(value, 0.5):.0f}", f"{percentile(value, 0.99):.0f}"
 
 
-def report(results: list[dict[str, Any]]) -> None:
-    print(f"{'size':>6} {'items':>7} {'triples':>10} " + " ".join(f"{s + ' s':>16}" for s in STAGES)
-          + f" {'peak MB':>8} {'oxigraph MB':>12}")  # fmt: skip
+def report(results: list[dict[str, Any]]) -> str:
+    out = [f"{'size':>6} {'items':>7} {'triples':>10} " + " ".join(f"{s + ' s':>13}" for s in STAGES)
+           + f" {'peak MB':>8} {'validate MB':>12} {'oxigraph MB':>12}"]  # fmt: skip
     for r in results:
-        stages = " ".join(f"{'—' if r['stages'][s] is None else format(r['stages'][s], '.2f'):>16}" for s in STAGES)
-        print(f"{r['copies']:>5}× {r['items']:>7} {r['triples']:>10} {stages} {r['peak_mb']:>8.0f} "
-              f"{r['oxigraph_peak_mb']:>12.0f}")  # fmt: skip
-    print("\nflagship requests through the app, results cache off: p50 / p99 ms ((status) when not 200)")
+        stages = " ".join(f"{'—' if r['stages'][s] is None else format(r['stages'][s], '.2f'):>13}" for s in STAGES)
+        validate_mb = "—" if r.get("validate_peak_mb") is None else f"{r['validate_peak_mb']:.0f}"
+        out.append(f"{r['copies']:>5}× {r['items']:>7} {r['triples']:>10} {stages} {r['peak_mb']:>8.0f} "
+                   f"{validate_mb:>12} {r['oxigraph_peak_mb']:>12.0f}")  # fmt: skip
+    out.append("\nflagship requests through the app, results cache off: p50 / p99 ms ((status) when not 200)")
     engines = ("embedded", "oxigraph")
-    print(f"{'size':>6} " + " ".join(f"{name + ' · ' + e:>34}" for name in REQUESTS for e in engines))
+    out.append(f"{'size':>6} " + " ".join(f"{name + ' · ' + e:>34}" for name in REQUESTS for e in engines))
     for r in results:
         cells = []
         for name in REQUESTS:
             for engine in engines:
                 p50, p99 = _latency(r["queries"][engine][name])
                 cells.append(f"{p50 + ' / ' + p99:>34}")
-        print(f"{r['copies']:>5}× " + " ".join(cells))
-    print("\ngrowth factor from one size to the next (linear: the same as the size's)")
+        out.append(f"{r['copies']:>5}× " + " ".join(cells))
+    out.append("\ngrowth factor from one size to the next (linear: the same as the size's)")
     for a, b in itertools.pairwise(results):
         factors = [f"size {b['copies'] / a['copies']:g}×", f"triples {b['triples'] / a['triples']:.1f}×"]
         for s in STAGES:
@@ -208,7 +233,28 @@ def report(results: list[dict[str, Any]]) -> None:
                 x, y = a["queries"][engine][name], b["queries"][engine][name]
                 if isinstance(x, list) and isinstance(y, list):
                     factors.append(f"{name} · {engine} p50 {percentile(y, 0.5) / percentile(x, 0.5):.1f}×")
-        print(f"{a['copies']}× → {b['copies']}×: " + ", ".join(factors))
+        out.append(f"{a['copies']}× → {b['copies']}×: " + ", ".join(factors))
+    return "\n".join(out)
+
+
+def write_readme(figures: str, command: str, load: str) -> None:
+    """Replace the figures between README.md's markers."""
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(MARKERS[0]) + len(MARKERS[0]), text.index(MARKERS[1])
+    block = f"\n`{command}`, load average {load}:\n\n```\n{figures}\n```\n"
+    README.write_text(text[:start] + block + text[end:], encoding="utf-8")
+
+
+def _child(*args: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, *args]
+    child = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{child.stderr}")
+    return json.loads(child.stdout.splitlines()[-1])
+
+
+def _load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> int:
@@ -216,22 +262,36 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--validate-up-to", type=int, default=100, help="skip validation past this size")
     parser.add_argument("--seconds", type=float, default=20.0, help="per request, size and engine")
+    parser.add_argument("--readme", action="store_true", help="write the figures into README.md too")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child's size
+    parser.add_argument("--validate-one", type=int, help=argparse.SUPPRESS)  # the validating child's size
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one_size(args.one, args.validate_up_to, args.seconds)))
+        print(json.dumps(one_size(args.one, args.seconds)))
         return 0
+    if args.validate_one is not None:
+        print(json.dumps(validate_size(args.validate_one)))
+        return 0
+    load_before = _load_average()
     results = []
     for copies in args.sizes:
-        command = [sys.executable, __file__, "--one", str(copies), "--validate-up-to", str(args.validate_up_to),
-                   "--seconds", str(args.seconds)]  # fmt: skip
-        child = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-        if child.returncode != 0:
-            print(child.stderr, file=sys.stderr)
-            return 1
-        results.append(json.loads(child.stdout.splitlines()[-1]))
+        result = _child("--one", str(copies), "--seconds", str(args.seconds))
+        result["validate_peak_mb"] = None
+        if copies <= args.validate_up_to:
+            validated = _child("--validate-one", str(copies))
+            result["stages"]["validate"] = validated["validate"]
+            result["validate_peak_mb"] = validated["validate_peak_mb"]
+        stages = result["stages"]
+        if stages["validate"] is not None:
+            stages["end to end"] = stages["parse"] + stages["validate"] + stages["build+load"]
+        results.append(result)
         print(f"{copies}× done", file=sys.stderr)
-    report(results)
+    figures = report(results)
+    print(figures)
+    if args.readme:
+        sizes = " ".join(map(str, args.sizes))
+        command = f"bench/scale.py --sizes {sizes} --validate-up-to {args.validate_up_to} --seconds {args.seconds:g}"
+        write_readme(figures, command, f"{load_before} before, {_load_average()} after")
     return 0
 
 

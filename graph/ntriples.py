@@ -44,8 +44,15 @@ def term(node: Node) -> str:
 def lines(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef | None = None) -> Iterator[str]:
     """N-Triples lines of `triples`; N-Quads lines in `graph` when it is given."""
     end = " .\n" if graph is None else f" {term(graph)} .\n"
+    predicates: dict[Node, str] = {}  # a few dozen; a subject comes in runs: the last one is kept
+    last, last_term = None, ""
     for s, p, o in triples:
-        yield f"{term(s)} {term(p)} {term(o)}{end}"
+        if s is not last:
+            last, last_term = s, term(s)
+        p_term = predicates.get(p)
+        if p_term is None:
+            p_term = predicates[p] = term(p)
+        yield f"{last_term} {p_term} {term(o)}{end}"
 
 
 class _LineReader(io.RawIOBase):
