@@ -54,7 +54,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from servicegraph.graph.build import build_graph
+from servicegraph.graph.build import CatalogueTriples, build_graph
 from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues, replaced_by
 from servicegraph.graph.namespaces import CPSV, DCAT, DCTERMS, PROV, RDF, SG, base_iri
 from servicegraph.graph.report_compare import mark_new
@@ -596,7 +596,7 @@ class RevisionStore:
         status_id = table.sha256[:12]
         if (self.directory / "status" / status_id / "meta.json").exists():
             raise StatusExists(next(m for m in self.status_files() if m.id == status_id))
-        index = DocumentIndex.from_graph(build_graph(self.catalogue(current), base=self.base), self.base)
+        index = DocumentIndex.of(CatalogueTriples(self.catalogue(current), base=self.base).documents(), self.base)
         if cited_only:
             table = replace(table, rows=tuple(r for r in table.rows if index.find(r.document) is not None))
         layer = build_status_graph([table], index)

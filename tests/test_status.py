@@ -54,6 +54,17 @@ def index(seed_graph: Graph) -> DocumentIndex:
     return DocumentIndex.from_graph(seed_graph, B)
 
 
+def test_the_index_of_a_catalogues_documents_is_the_index_read_from_its_graph(
+    seed_catalogue, index: DocumentIndex
+) -> None:
+    """`DocumentIndex.of` (from the builder's documents, no graph) against `from_graph` (from the triples)."""
+    from servicegraph.graph.build import CatalogueTriples
+
+    built = DocumentIndex.of(CatalogueTriples(seed_catalogue).documents(), B)
+    assert built.documents == index.documents
+    assert len(built.documents) == len(identify(seed_catalogue.items).documents)
+
+
 @pytest.fixture(scope="module")
 def shipped(seed_graph: Graph) -> Currency:
     return run_check(seed_graph, status_layer(seed_graph, None, B))
