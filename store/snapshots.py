@@ -60,10 +60,9 @@ def snapshot_from_graph(path: Path, generation: int, graph: rdflib.Graph) -> Sna
             for s, p, o, g in graph.quads((None, None, None, None))
         )
         return write_snapshot(path, generation, quads)
-    names: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
     if isinstance(graph.identifier, URIRef):
-        names.append(ox.NamedNode(str(graph.identifier)))
-    quads = (ox.Quad(*to_oxigraph_triple(s, p, o), name) for s, p, o in graph for name in names)
+        return snapshot_from_layers(path, generation, [(graph.identifier, graph)])
+    quads = (ox.Quad(*to_oxigraph_triple(s, p, o)) for s, p, o in graph)
     return write_snapshot(path, generation, quads)
 
 
