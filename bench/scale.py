@@ -11,8 +11,9 @@ build+load (the same stream into the embedded store, `snapshot_from_layers`: wha
 (`oxigraph serve`, over the Graph Store HTTP Protocol: `publish_snapshot`, as
 `servicegraph push` does). Validation (`validate`: the SHACL shapes over `build_graph`'s
 rdflib graph, until the store validator lands) runs in a child of its own, so its memory
-does not hide the build's; it is skipped past `--validate-up-to` (~10 GB at 1000×). End
-to end is parse + validate + build+load. Then the flagship API requests, through the whole
+does not hide the build's; it is skipped past `--validate-up-to` (~10 GB at 1000×), and
+the Oxigraph server past `--oxigraph-up-to` (its load over HTTP takes the longest). End to
+end is parse + validate + build+load. Then the flagship API requests, through the whole
 app with the results cache off, on the embedded store (one query worker) and on the
 Oxigraph server: each repeated for up to `--seconds` (at least 3 times), p50 and p99 in
 milliseconds; an answer other than 200 is printed as its status. Last, the growth factor
@@ -71,8 +72,9 @@ def peak_mb(pid: int | None = None) -> float:
     return float("nan")
 
 
-def one_size(copies: int, seconds: float) -> dict[str, Any]:
-    """Every stage but validation at `copies`× the seed (in this process: the child's work)."""
+def one_size(copies: int, seconds: float, oxigraph: bool) -> dict[str, Any]:
+    """Every stage but validation at `copies`× the seed (in this process: the child's work);
+    the Oxigraph server's only when `oxigraph`."""
     from servicegraph.graph import ntriples
     from servicegraph.graph.build import CatalogueTriples
     from servicegraph.graph.namespaces import DEFAULT_BASE
@@ -92,6 +94,9 @@ def one_size(copies: int, seconds: float) -> dict[str, Any]:
         )
         del built, catalogue
         gc.collect()
+        queries = {"embedded": asyncio.run(_requests(_embedded(snapshot), seconds))}
+        if not oxigraph:
+            return _result(copies, items, snapshot.statistics.triples, stages, queries, None)
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "oxigraph"), "serve",
              "--location", str(Path(directory) / "oxigraph"), "--bind", f"127.0.0.1:{_free_port()}"],
@@ -101,16 +106,20 @@ def one_size(copies: int, seconds: float) -> dict[str, Any]:
             url = _wait_for(server)
             with GraphStore(f"{url}/store") as graph_store:
                 timed(stages, "load oxigraph", publish_snapshot, graph_store, snapshot, DEFAULT_BASE)
-            queries = {
-                "embedded": asyncio.run(_requests(_embedded(snapshot), seconds)),
-                "oxigraph": asyncio.run(_requests(_remote(f"{url}/query", DEFAULT_BASE), seconds)),
-            }
+            queries["oxigraph"] = asyncio.run(_requests(_remote(f"{url}/query", DEFAULT_BASE), seconds))
             server_peak = peak_mb(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=60)
+    return _result(copies, items, snapshot.statistics.triples, stages, queries, server_peak)
+
+
+def _result(
+    copies: int, items: int, triples: int, stages: dict[str, float | None], queries: dict[str, Any],
+    server_peak: float | None,
+) -> dict[str, Any]:  # fmt: skip
     return {
-        "copies": copies, "items": items, "triples": snapshot.statistics.triples,
+        "copies": copies, "items": items, "triples": triples,
         "stages": stages, "peak_mb": peak_mb(), "oxigraph_peak_mb": server_peak, "queries": queries,
     }  # fmt: skip
 
@@ -209,8 +218,9 @@ def report(results: list[dict[str, Any]]) -> str:
     for r in results:
         stages = " ".join(f"{'—' if r['stages'][s] is None else format(r['stages'][s], '.2f'):>13}" for s in STAGES)
         validate_mb = "—" if r.get("validate_peak_mb") is None else f"{r['validate_peak_mb']:.0f}"
+        oxigraph_mb = "—" if r["oxigraph_peak_mb"] is None else f"{r['oxigraph_peak_mb']:.0f}"
         out.append(f"{r['copies']:>5}× {r['items']:>7} {r['triples']:>10} {stages} {r['peak_mb']:>8.0f} "
-                   f"{validate_mb:>12} {r['oxigraph_peak_mb']:>12.0f}")  # fmt: skip
+                   f"{validate_mb:>12} {oxigraph_mb:>12}")  # fmt: skip
     out.append("\nflagship requests through the app, results cache off: p50 / p99 ms ((status) when not 200)")
     engines = ("embedded", "oxigraph")
     out.append(f"{'size':>6} " + " ".join(f"{name + ' · ' + e:>34}" for name in REQUESTS for e in engines))
@@ -218,7 +228,7 @@ def report(results: list[dict[str, Any]]) -> str:
         cells = []
         for name in REQUESTS:
             for engine in engines:
-                p50, p99 = _latency(r["queries"][engine][name])
+                p50, p99 = _latency(r["queries"][engine][name]) if engine in r["queries"] else ("—", "—")
                 cells.append(f"{p50 + ' / ' + p99:>34}")
         out.append(f"{r['copies']:>5}× " + " ".join(cells))
     out.append("\ngrowth factor from one size to the next (linear: the same as the size's)")
@@ -230,7 +240,7 @@ def report(results: list[dict[str, Any]]) -> str:
         factors.append(f"peak MB {b['peak_mb'] / a['peak_mb']:.1f}×")
         for name in REQUESTS:
             for engine in engines:
-                x, y = a["queries"][engine][name], b["queries"][engine][name]
+                x, y = a["queries"].get(engine, {}).get(name), b["queries"].get(engine, {}).get(name)
                 if isinstance(x, list) and isinstance(y, list):
                     factors.append(f"{name} · {engine} p50 {percentile(y, 0.5) / percentile(x, 0.5):.1f}×")
         out.append(f"{a['copies']}× → {b['copies']}×: " + ", ".join(factors))
@@ -261,13 +271,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--validate-up-to", type=int, default=100, help="skip validation past this size")
+    parser.add_argument("--oxigraph-up-to", type=int, default=100, help="skip the Oxigraph server past this size")
     parser.add_argument("--seconds", type=float, default=20.0, help="per request, size and engine")
     parser.add_argument("--readme", action="store_true", help="write the figures into README.md too")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child's size
+    parser.add_argument("--oxigraph", action="store_true", help=argparse.SUPPRESS)  # the child loads the server
     parser.add_argument("--validate-one", type=int, help=argparse.SUPPRESS)  # the validating child's size
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one_size(args.one, args.seconds)))
+        print(json.dumps(one_size(args.one, args.seconds, args.oxigraph)))
         return 0
     if args.validate_one is not None:
         print(json.dumps(validate_size(args.validate_one)))
@@ -275,7 +287,8 @@ def main() -> int:
     load_before = _load_average()
     results = []
     for copies in args.sizes:
-        result = _child("--one", str(copies), "--seconds", str(args.seconds))
+        oxigraph = ["--oxigraph"] if copies <= args.oxigraph_up_to else []
+        result = _child("--one", str(copies), "--seconds", str(args.seconds), *oxigraph)
         result["validate_peak_mb"] = None
         if copies <= args.validate_up_to:
             validated = _child("--validate-one", str(copies))
@@ -290,7 +303,10 @@ def main() -> int:
     print(figures)
     if args.readme:
         sizes = " ".join(map(str, args.sizes))
-        command = f"bench/scale.py --sizes {sizes} --validate-up-to {args.validate_up_to} --seconds {args.seconds:g}"
+        command = (
+            f"bench/scale.py --sizes {sizes} --validate-up-to {args.validate_up_to}"
+            f" --oxigraph-up-to {args.oxigraph_up_to} --seconds {args.seconds:g}"
+        )
         write_readme(figures, command, f"{load_before} before, {_load_average()} after")
     return 0
 
