@@ -1,9 +1,9 @@
 """/api/review: is the legal basis still law? Services to review, a service's or a
 document's review status, and the impact of a status fact before it is published.
 
-The check itself is `api/queries/citation-status.rq` read by `graph.currency`; the
-status layer is built by `graph.status`. The same functions serve the CLI
-(`servicegraph currency`, `validate`, `impact`) through `local_runner`.
+The check itself is `graph/queries/citation-status.rq` read by `graph.currency` (run
+here as a named query); the status layer is built by `graph.status`. `impact` serves the
+CLI too (`servicegraph impact`) through `local_runner`.
 """
 
 from __future__ import annotations
@@ -221,6 +221,9 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
     if not result.services:
         raise HTTPException(404, f"no cited legal document {key}")
     first = result.services[0].citations[0]  # a document's status is the same for each citation
+    citing = {s.service for s in result.services}
+    # each service with all its citations (its other documents decide whether it rests only on repealed law)
+    services = [s for s in (await answer(check(ctx.runner))).services if s.service in citing]
     return {
         "document": str(document),
         "key": key,
@@ -232,7 +235,7 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
         "replacement_title": first.replacement_title,
         "source": first.source,
         "facts": [asdict(f) | {"date": f.date.isoformat()} for f in first.facts],
-        "services": [s.to_json() for s in result.services],
+        "services": [s.to_json() for s in services],
     }
 
 

@@ -189,6 +189,13 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
         assert (statute["status"], statute["since"]) == ("replaced", "2022-05-01")
         assert statute["replacement_title"] == "《信访工作条例》" and len(statute["facts"]) == 1
         assert [s["number"] for s in statute["services"]] == [24, 25]
+        # each service with all its citations: item 24 also cites 重庆市信访条例, so not only repealed law
+        for service in statute["services"]:
+            alone = client.get(f"/api/review/services/{service['number']}").json()
+            assert {k: v for k, v in service.items() if k != "read_at"} == {
+                k: v for k, v in alone.items() if k != "read_at"
+            }
+        assert statute["services"][0]["only_repealed"] is False
 
         csv_fact = client.post("/api/review/impact", content=GOOD, headers={"Content-Type": "text/csv"})
         assert csv_fact.status_code == 200, csv_fact.text
