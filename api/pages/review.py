@@ -83,27 +83,28 @@ async def review_page(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     checked = m.Review.model_validate(await review.list_review(ctx))
-    rows = sorted(await _rows(ctx, checked.services), key=SORT_KEYS[sort])
+    to_review = [(s, c) for s in checked.services for c in s.citations if c.status in TO_REVIEW]
+    shown = sorted(to_review, key=lambda sc: SORT_KEYS[sort](sc[1]))[offset : offset + limit]
     page = ReviewList(
-        **checked.model_dump(exclude={"services"}), sort=sort, total=len(rows), limit=limit, offset=offset,
-        items=rows[offset : offset + limit],
+        **checked.model_dump(exclude={"services"}), sort=sort, total=len(to_review), limit=limit, offset=offset,
+        items=await _rows(ctx, shown),
     )  # fmt: skip
     table = Table("review", COLUMNS, [_cells(row) for row in page.items])
     return respond(request, "review.html", "需复核的事项", page, table, reason_order=REASON_ORDER)
 
 
 SORT_KEYS = {
-    "reason": lambda r: (REASON_ORDER.index(r.status), r.since or "", r.number, r.line or 0),
-    "date": lambda r: (r.since or "", r.number, r.line or 0),
-    "number": lambda r: (r.number, r.line or 0),
+    "reason": lambda c: (REASON_ORDER.index(c.status), c.since or "", c.number, c.line or 0),
+    "date": lambda c: (c.since or "", c.number, c.line or 0),
+    "number": lambda c: (c.number, c.line or 0),
 }
+"""Orders of the citations to review (m.CitationReview)."""
 
 
-async def _rows(ctx: Context, services: list[m.ServiceReview]) -> list[ReviewRow]:
-    """One row per citation to review, with its service's agencies."""
-    to_review = [(s, c) for s in services for c in s.citations if c.status in TO_REVIEW]
-    agencies = await _agencies(ctx, {c.document for _, c in to_review})
-    return [_row(ctx, s, c, agencies.get(s.service, [])) for s, c in to_review]
+async def _rows(ctx: Context, shown: list[tuple[m.ServiceReview, m.CitationReview]]) -> list[ReviewRow]:
+    """A row per citation shown, with its service's agencies."""
+    agencies = await _agencies(ctx, {c.document for _, c in shown})
+    return [_row(ctx, s, c, agencies.get(s.service, [])) for s, c in shown]
 
 
 def _row(ctx: Context, s: m.ServiceReview, c: m.CitationReview, agencies: list[str]) -> ReviewRow:
