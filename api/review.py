@@ -56,9 +56,13 @@ def local_runner(graphs: Iterable[Graph]) -> nq.Runner:
     return nq.Runner(execute)
 
 
-async def check(runner: nq.Runner, service: URIRef | None = None, document: URIRef | None = None) -> Currency:
-    """Every citation's status (of one service, or of one document, when given)."""
-    return currency(await nq.run(runner, "citation-status", {"service": service, "document": document}))
+async def check(
+    runner: nq.Runner, service: URIRef | None = None, document: URIRef | None = None, citing: URIRef | None = None
+) -> Currency:
+    """Every citation's status (of one service, of one document, or of the services citing
+    a document, when given)."""
+    params = {"service": service, "document": document, "citing": citing}
+    return currency(await nq.run(runner, "citation-status", params))
 
 
 async def document_index(runner: nq.Runner, base: str) -> DocumentIndex:
@@ -221,9 +225,8 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
     if not result.services:
         raise HTTPException(404, f"no cited legal document {key}")
     first = result.services[0].citations[0]  # a document's status is the same for each citation
-    citing = {s.service for s in result.services}
     # each service with all its citations (its other documents decide whether it rests only on repealed law)
-    services = [s for s in (await answer(check(ctx.runner))).services if s.service in citing]
+    services = (await answer(check(ctx.runner, citing=document))).services
     return {
         "document": str(document),
         "key": key,
