@@ -24,6 +24,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from servicegraph.graph.build import ONTOLOGY
+from servicegraph.loaders.status import SHIPPED
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 STATIC = Path(__file__).resolve().parent.parent / "api" / "static"
@@ -265,6 +266,26 @@ def test_the_review_list_downloads_as_csv_with_the_chinese_intact(reviewed: http
     )
     assert {r["依据法规 statute"] for r in rows} == {c.title for c in facts}
     assert {r["原因 reason"] for r in rows} == {"废止", "被替代", "修订"}  # the ontology's words for the events
+
+
+def test_a_service_still_resting_on_law_in_force_says_so(tmp_path: Path, seed_path: Path, seed_catalogue) -> None:
+    """A status file written for the test confirms 重庆市信访条例 in force; item 24 cites it
+    beside 信访条例 (replaced, the shipped table)."""
+    confirmed = tmp_path / "confirmed.csv"
+    header = "document,event,date,replacement,provisions,source\n"
+    confirmed.write_text(header + "《重庆市信访条例》,in-force,2024-01-01,,,written for the test\n", encoding="utf-8")
+    item = next(i for i in seed_catalogue.items if {c.title for c in i.citations} == {"信访条例", "重庆市信访条例"})
+    shipped = Path(str(SHIPPED))
+    with serving(seed_path, status=(shipped, confirmed)) as client:
+        page = client.get(f"/services/{item.number}", headers=BROWSER).text
+        data = client.get(f"/services/{item.number}", params={"format": "json"}).json()
+    assert BADGE in page and "仍有现行有效的依据" in page and "仅依据已废止或被替代的法规" not in page
+    assert data["standing"] == "basis-in-force"
+    assert {c["document_title"]: c["status"] for c in data["review"]["citations"]} == {
+        "信访条例": "replaced",
+        "重庆市信访条例": "in-force",
+    }
+    assert page.count('class="status status-in-force"') == 1  # the citation of 重庆市信访条例
 
 
 def test_without_a_status_layer_nothing_is_flagged_and_nothing_is_in_force(server: httpx.Client) -> None:
