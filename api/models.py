@@ -288,7 +288,9 @@ class StatuteReview(BaseModel):
     replacement_title: str | None
     source: str | None
     facts: list[StatusFactInfo]
-    services: list[ServiceReview] = Field(description="Every service citing the document.")
+    services: list[ServiceReview] = Field(
+        description="Every service citing the document, with all its citations (not only those of this document)."
+    )
 
 
 class ImpactService(BaseModel):

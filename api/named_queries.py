@@ -20,11 +20,14 @@ from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
 
+from servicegraph.graph import currency
 from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.errors import QueryError, QuerySyntaxError
 from servicegraph.store.formats import SPARQL_JSON
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
+QUERY_FILES = (*sorted(QUERY_DIR.glob("*.rq")), currency.QUERY)
+"""The API's queries, and the currency check's, whose home is graph/ (it also runs in process)."""
 
 Term = URIRef | Literal
 """A parameter value: an IRI or a literal."""
@@ -67,6 +70,7 @@ class NamedQuery:
     text: str
     description: str  # the header comment, without its "# "
     parameters: tuple[str, ...]  # variables the header lists as "?name (type)"
+    folder: str = "api/queries"  # where its file is in the repository
 
     @property
     def file_name(self) -> str:
@@ -79,7 +83,7 @@ def _blamed_on(query: NamedQuery) -> Iterator[None]:
     try:
         yield
     except QuerySyntaxError as exc:
-        where = f"{QUERY_DIR.parent.name}/{QUERY_DIR.name}/{query.file_name}"
+        where = f"{query.folder}/{query.file_name}"
         raise BrokenQuery(f"the named query {where} does not parse: {exc}") from None
 
 
@@ -143,13 +147,14 @@ def _parse(path: Path) -> NamedQuery:
         header.append(line.lstrip("# ").rstrip())
     description = " ".join(header)
     params_line = description.partition("Parameters:")[2]
-    return NamedQuery(path.stem, text, description, tuple(_PARAM.findall(params_line)))
+    folder = f"{path.parent.parent.name}/{path.parent.name}"
+    return NamedQuery(path.stem, text, description, tuple(_PARAM.findall(params_line)), folder)
 
 
 @cache
-def load_queries(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
-    """Every named query in `directory`, by name, sorted by name."""
-    return {q.name: q for q in map(_parse, sorted(directory.glob("*.rq")))}
+def load_queries() -> dict[str, NamedQuery]:
+    """Every named query (`QUERY_FILES`), by name, sorted by name."""
+    return {q.name: q for q in sorted(map(_parse, QUERY_FILES), key=lambda q: q.name)}
 
 
 def get(name: str) -> NamedQuery:

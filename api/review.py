@@ -1,9 +1,9 @@
 """/api/review: is the legal basis still law? Services to review, a service's or a
 document's review status, and the impact of a status fact before it is published.
 
-The check itself is `api/queries/citation-status.rq` read by `graph.currency`; the
-status layer is built by `graph.status`. The same functions serve the CLI
-(`servicegraph currency`, `validate`, `impact`) through `local_runner`.
+The check itself is `graph/queries/citation-status.rq` read by `graph.currency` (run
+here as a named query); the status layer is built by `graph.status`. `impact` serves the
+CLI too (`servicegraph impact`) through `local_runner`.
 """
 
 from __future__ import annotations
@@ -56,9 +56,13 @@ def local_runner(graphs: Iterable[Graph]) -> nq.Runner:
     return nq.Runner(execute)
 
 
-async def check(runner: nq.Runner, service: URIRef | None = None, document: URIRef | None = None) -> Currency:
-    """Every citation's status (of one service, or of one document, when given)."""
-    return currency(await nq.run(runner, "citation-status", {"service": service, "document": document}))
+async def check(
+    runner: nq.Runner, service: URIRef | None = None, document: URIRef | None = None, citing: URIRef | None = None
+) -> Currency:
+    """Every citation's status (of one service, of one document, or of the services citing
+    a document, when given)."""
+    params = {"service": service, "document": document, "citing": citing}
+    return currency(await nq.run(runner, "citation-status", params))
 
 
 async def document_index(runner: nq.Runner, base: str) -> DocumentIndex:
@@ -221,6 +225,8 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
     if not result.services:
         raise HTTPException(404, f"no cited legal document {key}")
     first = result.services[0].citations[0]  # a document's status is the same for each citation
+    # each service with all its citations (its other documents decide whether it rests only on repealed law)
+    services = (await answer(check(ctx.runner, citing=document))).services
     return {
         "document": str(document),
         "key": key,
@@ -232,7 +238,7 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
         "replacement_title": first.replacement_title,
         "source": first.source,
         "facts": [asdict(f) | {"date": f.date.isoformat()} for f in first.facts],
-        "services": [s.to_json() for s in result.services],
+        "services": [s.to_json() for s in services],
     }
 
 

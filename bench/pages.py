@@ -2,7 +2,8 @@
 
 A page is a few named queries plus rendering: its time should be the time of the /api/
 requests that carry the same queries, plus a little. The server runs in process on
-127.0.0.1 with its results cache off (`cache_bytes=0`: every request runs its queries)
+127.0.0.1 with the shipped statute status table (so /review and the 需复核 badges have
+something to show), its results cache off (`cache_bytes=0`: every request runs its queries)
 and one query worker; each URL is fetched `--repeat` times after a warm-up and the
 median is kept. Prints, per page, the page's median, the sum of its API calls' medians,
 and their ratio.
@@ -33,14 +34,15 @@ AGENCY = "国网重庆市电力公司"
 PAGES: dict[str, list[str]] = {
     "/": ["/api/provisions/shared?rollup=true&limit=5"],
     "/search?q=电力法": ["/api/statutes?q=电力法", "/api/services?q=电力法", "/api/agencies?q=电力法"],
-    f"/statutes/{LAW}": [f"/api/statutes/{LAW}"],
+    f"/statutes/{LAW}": [f"/api/statutes/{LAW}", f"/api/review/statutes/{LAW}"],
     f"/statutes/{LAW}/art_26": [f"/api/statutes/{LAW}"],
     f"/impact?target={LAW}": [f"/api/statutes/{LAW}"],
-    "/services/44": ["/api/services/44", "/api/services/44/related?limit=20"],  # + 3 queries of its own
+    "/services/44": ["/api/services/44", "/api/services/44/related?limit=20", "/api/review/services/44"],  # + 3 more
     f"/agencies/{AGENCY}": [f"/api/agencies/{AGENCY}?limit=1000"],
     "/levels/township": ["/api/levels/township/services?limit=1000"],
     "/shared": ["/api/provisions/shared?rollup=true&limit=1000"],
     "/services": ["/api/services?limit=1000"],
+    "/review": ["/api/review"],  # + the agencies of each document to review (statute-services)
 }
 HTML = {"Accept": "text/html"}
 
@@ -57,7 +59,7 @@ def median_ms(client: httpx.Client, url: str, repeat: int, headers: dict[str, st
 
 
 def run(source: Path, repeat: int) -> None:
-    with served_app(Settings(source=source, workers=1, cache_bytes=0)) as app:
+    with served_app(Settings(source=source, workers=1, cache_bytes=0, status=())) as app:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]

@@ -1,5 +1,7 @@
 """Is the legal basis still law? One status per citation, from the rows of
-`api/queries/citation-status.rq` (the citations and the status facts about their documents).
+`graph/queries/citation-status.rq` (the citations and the status facts about their
+documents): run here over graphs in process (`check_graphs`: the CLI, a revision's
+report), or by the API as a named query over the served store.
 
 A citation is, first match wins:
 - `repealed` / `replaced`: a fact says its document ended (the earliest such fact), with
@@ -15,26 +17,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import XSD
 
 from servicegraph.graph.status import CONCEPT_NAMES, ENDED
-from servicegraph.graph.validate import SGS, Result
+from servicegraph.graph.validate import SGS, Report, Result
+
+QUERY = Path(__file__).resolve().parent / "queries" / "citation-status.rq"
+"""The check's query; its header comment says its rows and parameters."""
 
 STATUSES = ("in-force", "amended", "replaced", "repealed", "unknown")
 TO_REVIEW = ("amended", "replaced", "repealed")
 
-REASONS = {
-    "in-force": ("依据现行有效", "in force as cited"),
-    "amended": ("所引文件在目录日期之后已修订，条文可能已变动，需复核", "amended since the catalogue's date: review"),
-    "replaced": ("所引文件已被替代，需复核", "replaced: review"),
-    "repealed": ("所引文件已废止，需复核", "repealed: review"),
-    "unknown": ("所引文件状态未知", "status unknown"),
-}
-"""Status → why, in Chinese and English."""
-
 CHANGES = {"renumbered": ("改为", "now"), "merged": ("并入", "merged into"), "deleted": ("已删除", "deleted")}
+"""Where a cited provision went, in Chinese and English."""
 
 Row = Mapping[str, Any]
 
@@ -75,12 +75,22 @@ class CitationStatus:
 
     @property
     def reason(self) -> tuple[str, str]:
-        """Why, in zh and en: the status, with the date, replacement and mapped provision."""
-        zh, en = REASONS[self.status]
-        if self.since is not None and self.status != "unknown":
-            zh, en = f"{zh}（{self.since.isoformat()}起）", f"{en} (from {self.since.isoformat()})"
-        if self.replacement_title and self.status in ENDED:
-            zh, en = f"{zh}；替代文件{self.replacement_title}", f"{en}; replaced by {self.replacement_title}"
+        """Why, in zh and en, as a sentence naming the document: what became of it and from
+        when, what replaced it, and where the cited provision went (where mapped)."""
+        doc, on, by = f"《{self.document_title}》", self.since.isoformat() if self.since else "", self.replacement_title
+        if self.status == "unknown":
+            zh, en = f"所依据的{doc}状态未知", f"{doc}: status unknown"
+        elif self.status == "in-force":
+            zh, en = f"所依据的{doc}现行有效（{on}）", f"{doc} in force (as of {on})"
+        elif self.status == "amended":
+            zh = f"所依据的{doc}已于{on}修订" + (f"（{by}）" if by else "") + "，所引条文可能已变动"
+            en = f"{doc} amended from {on}" + (f" by {by}" if by else "") + ": the cited provision may have changed"
+        elif self.status == "replaced":
+            zh = f"所依据的{doc}已于{on}" + (f"由{by}替代" if by else "被替代")
+            en = f"{doc} replaced from {on}" + (f" by {by}" if by else "")
+        else:
+            zh = f"所依据的{doc}已于{on}废止" + (f"，由{by}替代" if by else "")
+            en = f"{doc} repealed from {on}" + (f", replaced by {by}" if by else "")
         if self.change is not None:
             czh, cen = CHANGES[self.change]
             to = self.changed_to_label or ""
@@ -234,7 +244,7 @@ def warnings(result: Currency) -> list[Result]:
         for c in service.citations:
             if c.status == "in-force":
                 continue
-            zh, en = c.reason
+            zh, en = c.reason if c.status == "unknown" else (f"{c.reason[0]}（需复核）", f"{c.reason[1]} (review)")
             out.append(
                 Result(
                     severity="Info" if c.status == "unknown" else "Warning",
@@ -247,8 +257,37 @@ def warnings(result: Currency) -> list[Result]:
                     value=URIRef(c.document),
                     value_item=None,
                     value_line=None,
-                    message_zh=f"《{c.document_title}》：{zh}",
-                    message_en=f"《{c.document_title}》: {en}",
+                    message_zh=zh,
+                    message_en=en,
                 )
             )
     return out
+
+
+def check_graphs(graphs: Iterable[Graph]) -> Currency:
+    """The check over `graphs` (a catalogue and its status layer) read as one graph, in process."""
+    store = ox.Store()
+    for graph in graphs:
+        store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    solutions = store.query(QUERY.read_text(encoding="utf-8"))
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    return currency({name: _cell(row[name]) for name in names} for row in solutions)
+
+
+def _cell(term: Any) -> Any:
+    """A result cell as the named queries give it: an IRI or text as str, an integer as
+    int, None when unbound (the rows `currency` reads)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal) and term.datatype == ox.NamedNode(str(XSD.integer)):
+        return int(term.value)
+    return term.value
+
+
+def with_currency(report: Report, catalogue: Graph, layer: Graph) -> Report:
+    """`report` with the check's Warnings and Infos (`warnings`) when `layer`, the status
+    layer, holds any fact; else `report` as it is."""
+    if not len(layer):
+        return report
+    return report.with_results(warnings(check_graphs([catalogue, layer])))

@@ -14,7 +14,8 @@ Layout of the directory (docs/revisions.md):
 
 A revision's id is the first 12 hex digits of its source's sha256 (as in its IRI); a
 catalogue whose parsed content equals a stored one's (re-encoded, other line ends) is a
-duplicate. Adding a revision parses, builds and validates it; with no Violation it is
+duplicate. Adding a revision parses, builds and validates it (its report has the currency
+check's results when the store holds a status layer); with no Violation it is
 *accepted*: a new snapshot generation is written holding every accepted revision's named
 graph, the metadata graph (`{base}revisions`), the change sets (`{base}changes`) and the
 new revision's triples as the default graph, the revision is saved, then the `current`
@@ -55,6 +56,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from servicegraph.graph.build import CatalogueTriples, build_graph
+from servicegraph.graph.currency import with_currency
 from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues, replaced_by
 from servicegraph.graph.namespaces import CPSV, DCAT, DCTERMS, PROV, RDF, SG, base_iri
 from servicegraph.graph.report_compare import mark_new
@@ -424,7 +426,7 @@ class RevisionStore:
         if parent is not None and changes is not None:
             services = {str(s) for s in graph.subjects(RDF.type, CPSV.PublicService)}
             graph += replaced_by(self._replacements(parent), changes, services)
-        report = validate(graph)
+        report = with_currency(validate(graph), graph, self._status_layer())  # Warnings: citations to review
         pointer = self._pointer()
         generation = (pointer["generation"] if pointer else 0) + 1
         meta = RevisionMeta(
@@ -619,6 +621,13 @@ class RevisionStore:
                 raise
         return meta, snapshot
 
+    def _status_layer(self) -> Graph:
+        """The status layer: every accepted status file's facts (empty when there is none)."""
+        union = Graph(identifier=URIRef(self.status_graph))
+        for meta in self.status_files():
+            union.parse(self.directory / "status" / meta.id / "layer.nt", format="nt")
+        return union
+
     def _save_status(self, meta: StatusFileMeta, data: bytes, layer: Graph) -> None:
         final = self.directory / "status" / meta.id
         final.parent.mkdir(exist_ok=True)
@@ -637,9 +646,7 @@ class RevisionStore:
         """The next generation: the previous one's named graphs but the status layer, which
         becomes the union of every accepted file's facts and `layer`'s; the default graph
         is the current revision and that union."""
-        union = Graph(identifier=layer.identifier)
-        for meta in self.status_files():
-            union.parse(self.directory / "status" / meta.id / "layer.nt", format="nt")
+        union = self._status_layer()
         union += layer
         with_document_states(union)
         status, revision = ox.NamedNode(self.status_graph), ox.NamedNode(self.revision_iri(current))

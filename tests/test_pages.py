@@ -3,7 +3,8 @@ from every /api/ list, each page's data as JSON, errors as a page for browsers, 
 for browsers and machines, offline docs and the ontology at its IRI.
 
 Expected values come from the API's own JSON answers (tested in test_api.py), the
-loader's records of the seed, or the files shipped in the package.
+loader's records of the seed, or the files shipped in the package (what the shipped
+status table says of the seed: tests/shipped_review.py).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+import shipped_review
 from http_server import serving
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from servicegraph.graph.build import ONTOLOGY
+from servicegraph.loaders.status import SHIPPED
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 STATIC = Path(__file__).resolve().parent.parent / "api" / "static"
@@ -108,9 +111,12 @@ def test_search_finds_statutes_services_and_agencies(server: httpx.Client, seed_
 
 def test_pages_give_the_api_data_as_json(server: httpx.Client) -> None:
     key = "中华人民共和国电力法"
-    assert server.get(f"/statutes/{key}?format=json").json() == server.get(f"/api/statutes/{key}").json()
+    statute = server.get(f"/statutes/{key}?format=json").json()
+    assert statute["statute"] == server.get(f"/api/statutes/{key}").json()
+    assert statute["review"] == server.get(f"/api/review/statutes/{key}").json()
     service = server.get("/services/44", headers={"Accept": "application/json"}).json()
     assert service["service"] == server.get("/api/services/44").json()
+    assert service["review"] == server.get("/api/review/services/44").json()
     assert service["lines"][0] < service["lines"][1]
 
 
@@ -174,3 +180,116 @@ def test_the_ontology_is_served_at_its_iri(server: httpx.Client) -> None:
     assert isomorphic(Graph().parse(data=jsonld.text, format="json-ld"), shipped)
     page = server.get("/ontology", headers=BROWSER)
     assert 'id="Citation"' in page.text and "法律依据引用" in page.text
+
+
+# ---- statute status: 需复核 badges and the review list (the shipped status table) ----
+
+BADGE = 'class="badge review"'
+
+
+@pytest.fixture(scope="module")
+def reviewed(seed_path: Path) -> Iterator[httpx.Client]:
+    with serving(seed_path, status=()) as client:
+        yield client
+
+
+def test_the_badge_is_on_exactly_the_services_the_shipped_table_touches(reviewed: httpx.Client, seed_catalogue) -> None:
+    flagged, only = shipped_review.to_review(seed_catalogue), shipped_review.only_repealed(seed_catalogue)
+    assert flagged and only < flagged
+    for item in seed_catalogue.items:
+        page = reviewed.get(f"/services/{item.number}", headers=BROWSER).text
+        assert (BADGE in page) == (item.number in flagged), item.number
+        assert ("仅依据已废止或被替代的法规" in page) == (item.number in only), item.number
+        # without a fact in force, no page says the basis is in force
+        assert "仍有现行有效的依据" not in page and "所依据的法规均现行有效" not in page
+    repealed = {c.number: c for c in shipped_review.cited(seed_catalogue) if c.event == "repealed"}
+    number, fact = min(repealed.items())
+    page = reviewed.get(f"/services/{number}", headers=BROWSER).text
+    # the reason, in Chinese, as the issue words it
+    assert f"所依据的《{fact.title}》已于{fact.since.isoformat()}废止，由《{fact.replacement}》替代" in page
+    unknown = next(i.number for i in seed_catalogue.items if i.citations and i.number not in flagged)
+    assert "所依据的法规状态未知" in reviewed.get(f"/services/{unknown}", headers=BROWSER).text
+
+
+def test_a_service_with_a_basis_still_unrepealed_is_told_apart(reviewed: httpx.Client, seed_catalogue) -> None:
+    partly = min(shipped_review.to_review(seed_catalogue) - shipped_review.only_repealed(seed_catalogue))
+    page = reviewed.get(f"/services/{partly}", headers={"Accept": "application/json"}).json()
+    assert page["review"]["review"] and not page["review"]["only_repealed"]
+    assert page["standing"] in ("basis-in-force", "rest-amended", "rest-unknown")
+    cells = table(reviewed.get(f"/services/{partly}", params={"format": "csv"}))
+    assert cells[-1]["列 column"] == "需复核 to review" and cells[-1]["内容 value"].startswith("是：")
+
+
+def test_the_statute_page_shows_its_status_and_marks_its_services(reviewed: httpx.Client, seed_catalogue) -> None:
+    facts = shipped_review.cited(seed_catalogue)
+    replaced = next(c for c in facts if c.event == "replaced")
+    citing = [c for c in facts if c.title == replaced.title]
+    key = reviewed.get("/api/statutes", params={"q": replaced.title}).json()["items"][0]["key"]
+    data = reviewed.get(f"/statutes/{key}", params={"format": "json"}).json()["review"]
+    assert (data["status"], data["since"]) == ("replaced", replaced.since.isoformat())
+    assert data["replacement_title"].startswith(f"《{replaced.replacement}》") and data["source"]
+    assert {s["number"] for s in data["services"]} == {c.number for c in citing}
+    only = shipped_review.only_repealed(seed_catalogue)
+    assert {s["number"]: s["only_repealed"] for s in data["services"]} == {c.number: c.number in only for c in citing}
+    page = reviewed.get(f"/statutes/{quote(key)}", headers=BROWSER).text
+    # one badge in the status box, one by each citing service under its provision
+    assert page.count(BADGE) == 1 + len(citing)
+    unknown = reviewed.get(f"/statutes/{quote('中华人民共和国电力法')}", headers=BROWSER).text
+    assert BADGE not in unknown and "状态未知" in unknown and "status-in-force" not in unknown
+
+
+def test_the_review_list_lists_them_grouped_sorted_and_paged(reviewed: httpx.Client, seed_catalogue) -> None:
+    facts = shipped_review.cited(seed_catalogue)
+    listed = reviewed.get("/review", params={"format": "json"}).json()
+    assert {(r["number"], r["line"]) for r in listed["items"]} == {(c.number, c.line) for c in facts}
+    assert listed["total"] == len(facts) and listed["sort"] == "reason"
+    order = ("repealed", "replaced", "amended")
+    assert [r["status"] for r in listed["items"]] == sorted((r["status"] for r in listed["items"]), key=order.index)
+    by_date = reviewed.get("/review", params={"format": "json", "sort": "date"}).json()["items"]
+    assert [r["since"] for r in by_date] == sorted(c.since.isoformat() for c in facts)
+    page = reviewed.get("/review", params={"format": "json", "sort": "date", "limit": 5, "offset": 5}).json()
+    assert page["items"] == by_date[5:10] and page["total"] == len(facts)
+    agencies = {i.number: set(i.agencies) for i in seed_catalogue.items}
+    assert all(set(r["agencies"]) == agencies[r["number"]] for r in listed["items"])
+    assert reviewed.get("/review", params={"sort": "nonsense"}).status_code == 422
+    html = reviewed.get("/review", headers=BROWSER).text
+    assert all(f'href="/services/{n}"' in html for n in shipped_review.to_review(seed_catalogue))
+    assert 'href="/review"' in reviewed.get("/", headers=BROWSER).text  # linked from the home page
+
+
+def test_the_review_list_downloads_as_csv_with_the_chinese_intact(reviewed: httpx.Client, seed_catalogue) -> None:
+    names = {i.number: i.name for i in seed_catalogue.items}
+    rows = table(reviewed.get("/review", params={"format": "csv"}))
+    facts = shipped_review.cited(seed_catalogue)
+    assert sorted((int(r["序号 item"]), r["事项名称 service"]) for r in rows) == sorted(
+        (c.number, names[c.number]) for c in facts
+    )
+    assert {r["依据法规 statute"] for r in rows} == {c.title for c in facts}
+    assert {r["原因 reason"] for r in rows} == {"废止", "被替代", "修订"}  # the ontology's words for the events
+
+
+def test_a_service_still_resting_on_law_in_force_says_so(tmp_path: Path, seed_path: Path, seed_catalogue) -> None:
+    """A status file written for the test confirms 重庆市信访条例 in force; item 24 cites it
+    beside 信访条例 (replaced, the shipped table)."""
+    confirmed = tmp_path / "confirmed.csv"
+    header = "document,event,date,replacement,provisions,source\n"
+    confirmed.write_text(header + "《重庆市信访条例》,in-force,2024-01-01,,,written for the test\n", encoding="utf-8")
+    item = next(i for i in seed_catalogue.items if {c.title for c in i.citations} == {"信访条例", "重庆市信访条例"})
+    shipped = Path(str(SHIPPED))
+    with serving(seed_path, status=(shipped, confirmed)) as client:
+        page = client.get(f"/services/{item.number}", headers=BROWSER).text
+        data = client.get(f"/services/{item.number}", params={"format": "json"}).json()
+    assert BADGE in page and "仍有现行有效的依据" in page and "仅依据已废止或被替代的法规" not in page
+    assert data["standing"] == "basis-in-force"
+    assert {c["document_title"]: c["status"] for c in data["review"]["citations"]} == {
+        "信访条例": "replaced",
+        "重庆市信访条例": "in-force",
+    }
+    assert page.count('class="status status-in-force"') == 1  # the citation of 重庆市信访条例
+
+
+def test_without_a_status_layer_nothing_is_flagged_and_nothing_is_in_force(server: httpx.Client) -> None:
+    listed = server.get("/review", params={"format": "json"}).json()
+    assert listed["items"] == [] and listed["documents_with_known_status"] == 0
+    page = server.get("/services/57", headers=BROWSER).text
+    assert BADGE not in page and "所依据的法规状态未知" in page

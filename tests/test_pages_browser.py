@@ -1,11 +1,12 @@
 """The pages in a real browser: Debian's headless Chromium driven by Playwright, against a
-server these tests start on 127.0.0.1 (a data directory with two revisions of the seed).
+server these tests start on 127.0.0.1 (a data directory with two revisions of the seed,
+and the shipped statute status table added between them).
 
 Every request the browser makes is recorded and must stay on 127.0.0.1. Every page is
 saved as a 1280×800 screenshot under artifacts/screenshots/ (CI keeps that folder).
-Expected values come from the loader's records of the seed (`seed_catalogue`), never
-from the pages under test. Chromium comes from `apt-get install chromium` (.ci/run);
-`playwright install` is never used.
+Expected values come from the loader's records of the seed (`seed_catalogue`) and the
+shipped status table (tests/shipped_review.py), never from the pages under test.
+Chromium comes from `apt-get install chromium` (.ci/run); `playwright install` is never used.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import seed_variants as v
+import shipped_review
 from http_server import running
 
 from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
+from servicegraph.loaders.status import SHIPPED, shipped_status
 from servicegraph.store.revisions import open_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,10 +41,12 @@ TIMEOUT = 30_000  # ms Playwright waits for an element or a navigation
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[str]:
-    """The server's URL: the seed, then the seed with 《重庆市献血条例》第九条 cited as 第十条."""
+    """The server's URL: the seed, the shipped status table, then the seed with
+    《重庆市献血条例》第九条 cited as 第十条 (its report has the currency check)."""
     data = tmp_path_factory.mktemp("pages") / "data"
     edited = v.replaced(seed_path, "《重庆市献血条例》第九条", "《重庆市献血条例》第十条")
     with open_store(data, seed_path) as store:  # released before the server takes the directory
+        store.add_status(shipped_status(), SHIPPED.read_bytes(), cited_only=True)
         assert store.add(edited, "article.txt").snapshot is not None
     with served_app(Settings(data_dir=data, workers=1)) as app, running(app) as url:
         yield url
@@ -166,6 +171,48 @@ def test_a_downloaded_csv_keeps_the_chinese(tab: Tab, seed_catalogue) -> None:
     header, body = rows[0], rows[1:]
     assert header[:3] == ["条款 provision", "序号 item", "事项名称 service"]
     assert {int(r[1]): r[2] for r in body} == expected
+
+
+def test_the_review_list_and_the_badges_it_leads_to(tab: Tab, seed_catalogue) -> None:
+    flagged, only = shipped_review.to_review(seed_catalogue), shipped_review.only_repealed(seed_catalogue)
+    tab.go("/")
+    tab.page.locator("header nav a", has_text="需复核").click()
+    tab.page.wait_for_url(re.compile(r"/review$"))
+    assert tab.page.evaluate("document.fonts.check(\"16px 'Noto Sans SC subset'\", '需复核的事项')")
+    services = tab.page.locator("table.review tbody td:nth-child(3) > a").all_inner_texts()
+    assert {int(t.split(".")[0]) for t in services} == flagged
+    tab.shot("review")
+    with tab.page.expect_download() as download:
+        tab.page.locator("footer a", has_text="下载 CSV").click()
+    rows = _csv(Path(download.value.path()).read_bytes())
+    names = {i.number: i.name for i in seed_catalogue.items}
+    number, name = rows[0].index("序号 item"), rows[0].index("事项名称 service")
+    assert {(int(r[number]), r[name]) for r in rows[1:]} == {(n, names[n]) for n in flagged}
+
+    item = min(only)
+    tab.page.locator("table.review a", has_text=f"{item}. {names[item]}").first.click()
+    tab.page.wait_for_url(re.compile(rf"/services/{item}$"))
+    box = tab.page.locator("#review")
+    assert box.locator(".badge.review").count() == 1 and "仅依据已废止或被替代的法规" in box.inner_text()
+    tab.shot("service-review")
+    partly = min(flagged - only)
+    tab.go(f"/services/{partly}")
+    assert box.locator(".badge.review").count() == 1 and "仅依据已废止或被替代的法规" not in box.inner_text()
+    unflagged = next(i.number for i in seed_catalogue.items if i.citations and i.number not in flagged)
+    tab.go(f"/services/{unflagged}")
+    assert box.locator(".badge.review").count() == 0 and "状态未知" in box.inner_text()
+
+
+def test_a_replaced_statutes_page_marks_the_services_resting_on_it(tab: Tab, seed_catalogue) -> None:
+    replaced = [c for c in shipped_review.cited(seed_catalogue) if c.event == "replaced"]
+    title = replaced[0].title
+    tab.go("/review")
+    tab.page.locator("table.review a", has_text=f"《{title}》").first.click()
+    tab.page.wait_for_url(re.compile(r"/statutes/"))
+    status = tab.page.locator("#status").inner_text()
+    assert "被替代" in status and replaced[0].since.isoformat() in status and f"《{replaced[0].replacement}》" in status
+    assert tab.page.locator(".tree .badge.review").count() == sum(c.title == title for c in replaced)
+    tab.shot("statute-review")
 
 
 def test_revisions_page_a_report_and_a_diff(tab: Tab) -> None:

@@ -8,6 +8,7 @@ seed's citations (item 57 cites 执业医师法 alone; items 24 and 25 cite 信�
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -21,9 +22,15 @@ import seed_variants as v
 from http_server import running, serving
 
 from servicegraph.api.models import Impact
+from servicegraph.api.review import check, local_runner
 from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
 from servicegraph.cli import main
+from servicegraph.graph.currency import check_graphs
+from servicegraph.graph.status import status_layer
+from servicegraph.graph.statutes import title_key
+from servicegraph.loaders.status import SHIPPED, shipped_status
+from servicegraph.store.revisions import open_store
 
 TOKEN = "status-token-51c2"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -91,7 +98,7 @@ def test_validate_reports_the_check_as_warnings_at_the_citation_lines(seed_path:
         (r["line"], r["severity"])
         for group in report["items"]
         for r in group["results"]
-        if r["shape"] == "sgs:CitationCurrency" and r["message"]["en"].startswith("《信访条例》:")
+        if r["shape"] == "sgs:CitationCurrency" and r["message"]["en"].startswith("《信访条例》 ")
     }
     assert flagged == {(508, "Warning"), (510, "Warning"), (527, "Warning"), (529, "Warning")}
     assert main(["validate", str(seed_path), "--format", "json"]) == 0
@@ -107,6 +114,53 @@ def test_impact_on_the_command_line_publishes_nothing(tmp_path: Path, seed_path:
     assert main(["currency", str(seed_path), "--format", "csv"]) == 1
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["status"] for r in rows if r["document"] == "中华人民共和国电力法"} == {"unknown"}
+
+
+def test_the_check_in_process_answers_as_the_named_query_does(seed_graph) -> None:
+    """Two runners of one query (the CLI's and a revision report's, the API's): one answer."""
+    layer = status_layer(seed_graph, None, "https://servicegraph.example/")
+    in_process = check_graphs([seed_graph, layer])
+    assert in_process.to_json() == asyncio.run(check(local_runner([seed_graph, layer]))).to_json()
+    assert in_process.documents_known == 8 and 57 in [s.number for s in in_process.only_repealed]
+
+
+# ---- revision reports ----
+
+
+def currency_results(report: dict) -> set[tuple[int, str, str]]:
+    """(line, severity, document as the message names it) of each currency result."""
+    return {
+        (r["line"], r["severity"], r["message"]["en"][: r["message"]["en"].index("》") + 1])
+        for group in report["items"]
+        for r in group["results"]
+        if r["shape"] == "sgs:CitationCurrency"
+    }
+
+
+def test_a_revision_added_to_a_store_with_a_status_layer_reports_the_check(
+    tmp_path: Path, seed_path: Path, seed_catalogue, capsys
+) -> None:
+    edited = write(tmp_path, "article.txt", "")
+    edited.write_bytes(v.replaced(seed_path, "《重庆市献血条例》第九条", "《重庆市献血条例》第十条"))
+    with open_store(tmp_path / "data", seed_path) as store:
+        assert not currency_results(store.report_json(store.current_id()))  # added before any status file
+        store.add_status(shipped_status(), SHIPPED.read_bytes(), cited_only=True)
+        outcome = store.add(edited.read_bytes(), "article.txt")
+        saved = store.report_json(outcome.meta.id)
+    assert outcome.snapshot is not None  # Warnings and Infos do not reject it
+    found = currency_results(saved)
+    # the seed's citations of 信访条例 (replaced, the shipped table): each a Warning at its line
+    petition = {c.line for i in seed_catalogue.items for c in i.citations if title_key(c.title) == "信访条例"}
+    assert {(line, severity) for line, severity, doc in found if doc == "《信访条例》"} == {
+        (line, "Warning") for line in petition
+    }
+    power = {c.line for i in seed_catalogue.items for c in i.citations if c.title == "中华人民共和国电力法"}
+    assert {(line, "Info", "《中华人民共和国电力法》") for line in power} <= found  # no fact: status unknown
+    warnings = sum(r["severity"] == "Warning" for g in saved["items"] for r in g["results"])
+    assert outcome.meta.counts["Warning"] == warnings
+    # as `servicegraph validate --status` reports the same file
+    assert main(["validate", str(edited), "--status", "--format", "json"]) == 0
+    assert currency_results(json.loads(capsys.readouterr().out)) == found
 
 
 # ---- the server ----
@@ -135,6 +189,13 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
         assert (statute["status"], statute["since"]) == ("replaced", "2022-05-01")
         assert statute["replacement_title"] == "《信访工作条例》" and len(statute["facts"]) == 1
         assert [s["number"] for s in statute["services"]] == [24, 25]
+        # each service with all its citations: item 24 also cites 重庆市信访条例, so not only repealed law
+        for service in statute["services"]:
+            alone = client.get(f"/api/review/services/{service['number']}").json()
+            assert {k: v for k, v in service.items() if k != "read_at"} == {
+                k: v for k, v in alone.items() if k != "read_at"
+            }
+        assert statute["services"][0]["only_repealed"] is False
 
         csv_fact = client.post("/api/review/impact", content=GOOD, headers={"Content-Type": "text/csv"})
         assert csv_fact.status_code == 200, csv_fact.text

@@ -23,6 +23,7 @@ VALUES = {  # IRIs of the seed (source line 901ff is item 44, 新装用电, citi
     "resource": URIRef(f"{B}service/创业服务"),
     "number": Literal(14),
     "document": URIRef(f"{B}legal/中华人民共和国电力法"),
+    "citing": URIRef(f"{B}legal/中华人民共和国电力法"),
     "agency": URIRef(f"{B}agency/乡镇人民政府-街道办事处"),
     "level": SG.township,
     "role": SG.preliminaryReview,

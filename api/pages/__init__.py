@@ -11,12 +11,13 @@ from servicegraph.api.pages import (
     levels,
     ontology,
     provisions,
+    review,
     revisions,
     services,
     shared,
     statutes,
 )
 
-MODULES = (home, statutes, provisions, services, agencies, levels, shared, impact, revisions, ontology)
+MODULES = (home, statutes, provisions, services, agencies, levels, shared, impact, review, revisions, ontology)
 routers = [module.router for module in MODULES]
 """Their routers, included one by one (api.methods reads each router's own routes)."""

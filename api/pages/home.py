@@ -22,6 +22,7 @@ LINKS = (
     ("/levels", "行使层级与角色", "levels and roles"),
     ("/shared", "多个事项共用的条款", "provisions shared by services"),
     ("/impact", "废止或修改的影响", "what a repeal or amendment touches"),
+    ("/review", "需复核的事项", "services to review: their legal basis was amended, replaced or repealed"),
     ("/revisions", "目录修订", "catalogue revisions"),
     ("/sparql", "SPARQL 查询", "SPARQL endpoint and editor"),
     ("/api/queries", "命名查询", "the named SPARQL queries behind the API"),

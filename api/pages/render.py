@@ -35,6 +35,9 @@ env.globals.update(
     match_words=words.MATCH_WORDS,
     concept_word=words.concept_word,
     short=words.short_label,
+    status_word=words.status_word,
+    change_word=words.change_word,
+    standings=words.STANDINGS,
 )
 env.filters["q"] = lambda text: quote(str(text), safe="/")
 

@@ -1,6 +1,7 @@
 """The service list and the service page: every cell under the catalogue's own column
-names, levels and roles as words, each citation linked to its provision's page, the legal
-basis in its paragraphs, related services, the source lines and the revisions holding it."""
+names, levels and roles as words, each citation linked to its provision's page with what
+became of its document (a 需复核 badge when the service must be reviewed), the legal basis
+in its paragraphs, related services, the source lines and the revisions holding it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from rdflib import URIRef
 
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
-from servicegraph.api import routes
+from servicegraph.api import review, routes
 from servicegraph.api.context import Consistent, Ctx, answer
 from servicegraph.api.pages import words
 from servicegraph.api.pages.render import Table, respond
+from servicegraph.api.pages.review import standing
+from servicegraph.graph.currency import TO_REVIEW
 from servicegraph.loaders.catalogue import HEADER_LABELS
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
@@ -30,6 +33,8 @@ class ServicePage(BaseModel):
     lines: tuple[int, int] | None
     revisions: list[str]
     related: m.Page[m.RelatedService]
+    review: m.ServiceReview  # each citation's status; the badge's reasons
+    standing: str  # words.STANDINGS' key: what the service's basis comes to
 
 
 @router.get("/services", summary="The list of services (HTML; JSON or CSV with format=)")
@@ -53,17 +58,23 @@ async def service_page(request: Request, ctx: Ctx, number: int) -> Response:
     fill_types = await answer(nq.run(ctx.runner, "service-fill-types", iri))
     revisions = await answer(nq.run(ctx.runner, "service-revisions", iri))
     related = await routes.related_services(ctx, number, 20, 0)
+    status = m.ServiceReview.model_validate(await review.service_review(ctx, number))
     page = ServicePage(
         service=service,
         fill_types=[str(r["description"]) for r in fill_types],
         lines=(nq.integer(source[0]["first_line"]), nq.integer(source[0]["last_line"])) if source else None,
         revisions=[str(r["revision"]) for r in revisions],
         related=related,
+        review=status,
+        standing=standing(status),
     )
     table = Table(f"service-{number}", (("column", "列 column"), ("value", "内容 value")), cells(page))
     kept = getattr(request.app.state, "revisions", None) is not None  # else no revision page to link to
     title = f"{number}. {service.title}"
-    return respond(request, "service.html", title, page, table, labels=HEADER_LABELS, revisions_kept=kept)
+    statuses = {c.citation: c for c in status.citations}
+    return respond(
+        request, "service.html", title, page, table, labels=HEADER_LABELS, revisions_kept=kept, statuses=statuses
+    )
 
 
 def cells(page: ServicePage) -> list[dict[str, object]]:
@@ -79,4 +90,14 @@ def cells(page: ServicePage) -> list[dict[str, object]]:
     )
     values = (s.number, s.title, s.item_type, s.description, names(s.agencies), names(s.audiences), names(s.themes),
               s.legal_basis_text, names(s.channels), levels, "；".join(page.fill_types))  # fmt: skip
-    return [{"column": label, "value": value} for label, value in zip(HEADER_LABELS, values, strict=True)]
+    row: list[dict[str, object]] = [
+        {"column": label, "value": value} for label, value in zip(HEADER_LABELS, values, strict=True)
+    ]
+    return [*row, {"column": "需复核 to review", "value": review_text(page)}]
+
+
+def review_text(page: ServicePage) -> str:
+    """The badge as text: 是 (yes) and each reason, else what the basis comes to."""
+    zh = words.STANDINGS[page.standing][0]
+    reasons = [c.reason.zh for c in page.review.citations if c.status in TO_REVIEW]
+    return "；".join(["是：" + zh, *reasons]) if page.review.review else "否：" + zh

@@ -1,6 +1,8 @@
-"""The statute page: a legal document with the titles it is cited under (and why they were
-merged), its provision tree with under each provision the services resting on it, their
-agencies, levels and the quoted wording, and the dependency picture."""
+"""The statute page: a legal document with its status (in force, amended, replaced,
+repealed or unknown: from when, by which document, from which source), the titles it is
+cited under (and why they were merged), its provision tree with under each provision the
+services resting on it (marked 需复核 when the status asks for it), their agencies, levels
+and the quoted wording, and the dependency picture."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from servicegraph.api import models as m
-from servicegraph.api import routes
+from servicegraph.api import review, routes
 from servicegraph.api.context import Consistent, Ctx
 from servicegraph.api.pages import diagram, words
 from servicegraph.api.pages.render import Links, Table, respond
@@ -29,14 +32,21 @@ CITATION_COLUMNS = (
 )
 
 
+class StatutePage(BaseModel):
+    statute: m.StatuteDetail
+    review: m.StatuteReview  # its status, and each citing service's review status
+
+
 @router.get("/statutes/{key}", summary="The statute page (HTML; JSON or CSV with format=)")
 async def statute_page(request: Request, ctx: Ctx, key: str) -> Response:
     statute = await routes.get_statute(ctx, key)
+    status = m.StatuteReview.model_validate(await review.statute_review(ctx, key))
     link = Links(ctx.base)
     variants = [(v, [words.merge_reason(r) for r in title_differences(v, statute.title)]) for v in statute.variants]
     table = Table(f"statute-{key}", CITATION_COLUMNS, citation_rows(statute))
     picture = dependency_picture(statute, statute.provisions, statute.citations, link)
-    return respond(request, "statute.html", statute.title, statute, table, variants=variants, picture=picture)
+    page = StatutePage(statute=statute, review=status)
+    return respond(request, "statute.html", statute.title, page, table, variants=variants, picture=picture)
 
 
 def walk(nodes: list[m.ProvisionNode]) -> Iterator[m.ProvisionNode]:

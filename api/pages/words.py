@@ -13,7 +13,9 @@ from rdflib.namespace import SKOS
 
 from servicegraph.api.statutes import MATCHES
 from servicegraph.graph.build import ONTOLOGY, SUBDIVISIONS
+from servicegraph.graph.currency import CHANGES
 from servicegraph.graph.namespaces import SG
+from servicegraph.graph.status import EVENT_CONCEPTS
 from servicegraph.graph.statutes import TITLE_STEPS
 from servicegraph.loaders.codes import Level, Role
 
@@ -84,3 +86,31 @@ MERGE_WORDS = dict(
 def merge_reason(name: str) -> str:
     """'和 / 与' → '“和”与“与” 和 / 与': the Chinese first, the step's own name beside."""
     return f"{MERGE_WORDS.get(name, '')} {name}".strip()
+
+
+UNKNOWN = ("状态未知", "status unknown")
+
+
+def status_word(status: str | None) -> str:
+    """A citation's or document's status in Chinese: the ontology's word for the status
+    event ('repealed' → '废止'), '状态未知' when no fact speaks of it."""
+    concept = EVENT_CONCEPTS.get(status or "")
+    return UNKNOWN[0] if concept is None else concept_word(str(concept).removeprefix(str(SG)))
+
+
+def change_word(change: str | None) -> str:
+    """Where a cited provision went: 'renumbered' → '改为'."""
+    return CHANGES[change][0] if change in CHANGES else ""
+
+
+STANDINGS = {
+    "only-repealed": ("仅依据已废止或被替代的法规", "rests only on repealed or replaced law"),
+    "basis-in-force": ("仍有现行有效的依据", "still has a basis in force"),
+    "rest-amended": ("尚有未废止的依据，但已修订或状态未知", "not only repealed law, but none confirmed in force"),
+    "rest-unknown": ("尚有未见废止的依据，但其状态未知", "not only repealed law; the rest: status unknown"),
+    "in-force": ("所依据的法规均现行有效", "every document it cites is in force"),
+    "partly-unknown": ("未见变化，部分依据状态未知", "no known change; some of its basis: status unknown"),
+    "unknown": ("所依据的法规状态未知", "status unknown: no fact about the documents it cites"),
+    "no-citation": ("没有可识别的依据", "no citation recognised"),
+}
+"""What a service's basis comes to (api/pages/review.py `standing`), Chinese and English."""

@@ -10,16 +10,14 @@ are each named with their line).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import io
 import json
 import sys
 
-from servicegraph.api.review import check, local_runner
 from servicegraph.cli.arguments import add_base_argument, add_status_arguments, status_tables
 from servicegraph.graph.build import build_graph
-from servicegraph.graph.currency import Currency
+from servicegraph.graph.currency import Currency, check_graphs
 from servicegraph.graph.namespaces import base_iri
 from servicegraph.graph.status import status_layer
 from servicegraph.loaders.catalogue import read_catalogue
@@ -57,7 +55,7 @@ def currency_of(args: argparse.Namespace) -> Currency:
     base = base_iri(args.base)
     catalogue = build_graph(read_catalogue(args.file), base=base, issued=args.catalogue_date)
     layer = status_layer(catalogue, status_tables(args.status), base)
-    return asyncio.run(check(local_runner([catalogue, layer])))
+    return check_graphs([catalogue, layer])
 
 
 def _text(result: Currency, source: str) -> str:

@@ -8,11 +8,9 @@ Exit status: 0 when there is no Violation (warnings allowed), 1 when there is on
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 
-from servicegraph.api.review import check, local_runner
 from servicegraph.cli.arguments import (
     add_base_argument,
     add_data_dir_argument,
@@ -22,7 +20,7 @@ from servicegraph.cli.arguments import (
     status_tables,
 )
 from servicegraph.graph.build import build_graph
-from servicegraph.graph.currency import warnings
+from servicegraph.graph.currency import with_currency
 from servicegraph.graph.namespaces import base_iri
 from servicegraph.graph.report_compare import (
     mark_new,
@@ -69,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     report = validate(graph)
     if args.status is not None:
         layer = status_layer(graph, status_tables(args.status), base)
-        report = report.with_results(warnings(asyncio.run(check(local_runner([graph, layer])))))
+        report = with_currency(report, graph, layer)
     old = validate(build_graph(older, base=base)) if older is not None else None
     new = new_by_result(old, report) if old is not None else None
     if old is not None and args.format == "json":

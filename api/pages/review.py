@@ -1,0 +1,160 @@
+"""The review list (/review): every citation whose document was amended since the
+catalogue's date, replaced or repealed, with its service, the statute, the replacing
+document and the service's agencies, grouped by reason or sorted by date; and what the
+service and statute pages show in their 需复核 (to review) badge."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from rdflib import URIRef
+
+from servicegraph.api import models as m
+from servicegraph.api import named_queries as nq
+from servicegraph.api import review
+from servicegraph.api.context import Consistent, Context, Ctx, answer
+from servicegraph.api.pages import words
+from servicegraph.api.pages.render import Table, respond
+from servicegraph.graph.currency import TO_REVIEW
+from servicegraph.graph.status import ENDED
+
+router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
+
+REASON_ORDER = ("repealed", "replaced", "amended")
+"""The groups of the list, the gravest first."""
+Sort = Literal["reason", "date", "number"]
+
+
+class ReviewRow(BaseModel):
+    """One citation to review."""
+
+    number: int
+    title: str
+    status: str  # one of REASON_ORDER
+    since: str | None
+    document: m.DocumentRef
+    provision: str
+    line: int | None
+    replacement: str | None  # 《title》(issuing number)
+    changed_to: str | None  # where the cited provision went, where a fact maps it
+    agencies: list[str]
+    only_repealed: bool
+    reason: m.Reason
+
+
+class ReviewList(BaseModel):
+    read_at: str | None
+    documents: int
+    documents_with_known_status: int
+    services_to_review: int
+    services_only_on_repealed_law: list[int]
+    sort: Sort
+    total: int
+    limit: int
+    offset: int
+    items: list[ReviewRow]
+
+
+COLUMNS = (
+    ("status", "原因 reason"),
+    ("since", "日期 since"),
+    ("number", "序号 item"),
+    ("title", "事项名称 service"),
+    ("document", "依据法规 statute"),
+    ("provision", "条款 provision"),
+    ("replacement", "替代或修订文件 replaced or amended by"),
+    ("changed_to", "条款去向 provision now"),
+    ("agencies", "实施机构 agencies"),
+    ("only_repealed", "仅依据已废止法规 only repealed law"),
+    ("reason", "说明 why"),
+    ("reason_en", "why (English)"),
+)
+
+
+@router.get("/review", summary="The services to review (HTML; JSON or CSV with format=)")
+async def review_page(
+    request: Request,
+    ctx: Ctx,
+    sort: Sort = "reason",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    checked = m.Review.model_validate(await review.list_review(ctx))
+    to_review = [(s, c) for s in checked.services for c in s.citations if c.status in TO_REVIEW]
+    shown = sorted(to_review, key=lambda sc: SORT_KEYS[sort](sc[1]))[offset : offset + limit]
+    page = ReviewList(
+        **checked.model_dump(exclude={"services"}), sort=sort, total=len(to_review), limit=limit, offset=offset,
+        items=await _rows(ctx, shown),
+    )  # fmt: skip
+    table = Table("review", COLUMNS, [_cells(row) for row in page.items])
+    return respond(request, "review.html", "需复核的事项", page, table, reason_order=REASON_ORDER)
+
+
+SORT_KEYS = {
+    "reason": lambda c: (REASON_ORDER.index(c.status), c.since or "", c.number, c.line or 0),
+    "date": lambda c: (c.since or "", c.number, c.line or 0),
+    "number": lambda c: (c.number, c.line or 0),
+}
+"""Orders of the citations to review (m.CitationReview)."""
+
+
+async def _rows(ctx: Context, shown: list[tuple[m.ServiceReview, m.CitationReview]]) -> list[ReviewRow]:
+    """A row per citation shown, with its service's agencies."""
+    agencies = await _agencies(ctx, {c.document for _, c in shown})
+    return [_row(ctx, s, c, agencies.get(s.service, [])) for s, c in shown]
+
+
+def _row(ctx: Context, s: m.ServiceReview, c: m.CitationReview, agencies: list[str]) -> ReviewRow:
+    return ReviewRow(
+        number=s.number, title=s.title, status=c.status, since=c.since,
+        document=m.DocumentRef(iri=c.document, key=_key(ctx, c.document), title=c.document_title),
+        provision=c.provision_label, line=c.line, replacement=c.replacement_title, changed_to=c.changed_to_label,
+        agencies=agencies, only_repealed=s.only_repealed, reason=c.reason,
+    )  # fmt: skip
+
+
+async def _agencies(ctx: Context, documents: set[str]) -> dict[str, list[str]]:
+    """Each service citing one of `documents` → its agencies' names."""
+    out: dict[str, list[str]] = {}
+    for document in sorted(documents):
+        for row in await answer(nq.run(ctx.runner, "statute-services", {"document": URIRef(document)})):
+            names = out.setdefault(str(row["service"]), [])
+            if row["agency_name"] and row["agency_name"] not in names:
+                names.append(str(row["agency_name"]))
+    return out
+
+
+def _key(ctx: Context, document: str) -> str:
+    """A cited document's key, the last part of its IRI (its statute page's path)."""
+    return document.removeprefix(str(ctx.iri("legal/")))
+
+
+def _cells(row: ReviewRow) -> dict[str, object]:
+    return {
+        **row.model_dump(),
+        "status": words.status_word(row.status),
+        "document": row.document.title,
+        "agencies": "、".join(row.agencies),
+        "only_repealed": "是" if row.only_repealed else "否",
+        "reason": row.reason.zh,
+        "reason_en": row.reason.en,
+    }
+
+
+def standing(service: m.ServiceReview) -> str:
+    """What a service's basis comes to, a `words.STANDINGS` key: to review, resting only on
+    repealed law or not (and then on what); else in force, unknown, or partly unknown."""
+    statuses = {c.status for c in service.citations}
+    if not statuses:
+        return "no-citation"
+    if service.review:
+        if service.only_repealed:
+            return "only-repealed"
+        rest = statuses - set(ENDED)
+        return "basis-in-force" if "in-force" in rest else "rest-amended" if "amended" in rest else "rest-unknown"
+    if statuses == {"in-force"}:
+        return "in-force"
+    return "unknown" if statuses == {"unknown"} else "partly-unknown"
