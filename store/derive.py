@@ -66,10 +66,10 @@ def derive_snapshot(
     store = ox.Store(str(path))
     try:
         tally = _Tally(store, previous.statistics if previous is not None else EMPTY)
-        store.clear_graph(ox.DefaultGraph())  # first: the checks below must see the named graphs only
         tally.remove([q for pattern in edit.removed for q in matching(store, *pattern)])
         step("writing-generation")
         tally.add(edit.added)
+        store.clear_graph(ox.DefaultGraph())
         default_triples = _fill_default_graph(store, edit.default)
         store.flush()
     except BaseException:
@@ -91,15 +91,21 @@ def matching(
 
 
 def _fill_default_graph(store: ox.Store, graphs: tuple[ox.NamedNode, ...]) -> int:
-    """Copy the union of `graphs` into the default graph; its size."""
+    """Copy the union of `graphs` into the default graph (inside the engine: no quad
+    crosses into Python); its size."""
     for graph in graphs:
-        quads = store.quads_for_pattern(None, None, None, graph)
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    (row,) = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")  # type: ignore[misc]
+    return int(row["n"].value)
 
 
 class _Tally:
-    """The statistics of `store` as quads are removed from and added to its named graphs."""
+    """The statistics of `store` as quads are removed from and added to its named graphs.
+
+    Until the edit is done the default graph still holds the previous generation's: a
+    triple found there is in some named graph, unless this edit removed it (a cheap test
+    for the many triples a new revision shares with the one before).
+    """
 
     def __init__(self, store: ox.Store, before: Statistics) -> None:
         self.store = store
@@ -108,44 +114,51 @@ class _Tally:
         self.properties = before.properties
         self.classes = before.classes
         self.graphs: Counter[str] = Counter(dict(before.graphs))
+        self.removed: set[tuple[Subject, ox.NamedNode, Term]] = set()
 
-    def _found(self, s: Subject | None, p: ox.NamedNode | None, o: Term | None) -> bool:
-        return next(matching(self.store, s, p, o, None), None) is not None
+    def _named(self, s: Subject | None, p: ox.NamedNode | None, o: Term | None) -> bool:
+        """Whether a named graph holds a quad matching the pattern."""
+        return any(not isinstance(q.graph_name, ox.DefaultGraph) for q in matching(self.store, s, p, o, None))
+
+    def _held(self, s: Subject, p: ox.NamedNode, o: Term) -> bool:
+        if (s, p, o) not in self.removed and ox.Quad(s, p, o, ox.DefaultGraph()) in self.store:
+            return True
+        return self._named(s, p, o)
 
     def remove(self, quads: list[ox.Quad]) -> None:
         """Remove `quads` (each in a named graph), then count what no graph holds any more."""
         for quad in set(quads):
             self.store.remove(quad)
             self.graphs[quad.graph_name.value] -= 1  # type: ignore[union-attr]
-        triples = {(q.subject, q.predicate, q.object) for q in quads}
-        self.triples -= sum(not self._found(*t) for t in triples)
-        self.subjects -= sum(not self._found(s, None, None) for s in {t[0] for t in triples})
-        self.properties -= sum(not self._found(None, p, None) for p in {t[1] for t in triples})
-        classes = {t[2] for t in triples if t[1] == _TYPE}
-        self.classes -= sum(not self._found(None, _TYPE, c) for c in classes)
+        self.removed = {(q.subject, q.predicate, q.object) for q in quads}
+        self.triples -= sum(not self._named(*t) for t in self.removed)
+        self.subjects -= sum(not self._named(s, None, None) for s in {t[0] for t in self.removed})
+        self.properties -= sum(not self._named(None, p, None) for p in {t[1] for t in self.removed})
+        classes = {t[2] for t in self.removed if t[1] == _TYPE}
+        self.classes -= sum(not self._named(None, _TYPE, c) for c in classes)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Count what `quads` bring that no graph held, then add them."""
+        """Count what `quads` bring that no graph held, then add them (after `remove`)."""
         new = [q for q in dict.fromkeys(quads) if q not in self.store]
-        triples: set[tuple[Subject, ox.NamedNode, Term]] = set()
+        triples: set[tuple[Subject, ox.NamedNode, Term]] = set()  # each seen: held before, or added now
         subjects: set[Subject] = set()
         properties: set[ox.NamedNode] = set()
         classes: set[Term] = set()
         for quad in new:
             s, p, o = quad.subject, quad.predicate, quad.object
             self.graphs[quad.graph_name.value] += 1  # type: ignore[union-attr]
-            if (s, p, o) not in triples and not self._found(s, p, o):
+            if (s, p, o) not in triples:
                 triples.add((s, p, o))
-            if s not in subjects and not self._found(s, None, None):
+                self.triples += not self._held(s, p, o)
+            if s not in subjects:
                 subjects.add(s)
-            if p not in properties and not self._found(None, p, None):
+                self.subjects += not self._named(s, None, None)
+            if p not in properties:
                 properties.add(p)
-            if p == _TYPE and o not in classes and not self._found(None, _TYPE, o):
+                self.properties += not self._named(None, p, None)
+            if p == _TYPE and o not in classes:
                 classes.add(o)
-        self.triples += len(triples)
-        self.subjects += len(subjects)
-        self.properties += len(properties)
-        self.classes += len(classes)
+                self.classes += not self._named(None, _TYPE, o)
         self.store.bulk_extend(new)
 
     def statistics(self, default_graph_triples: int) -> Statistics:
