@@ -1,6 +1,7 @@
 """Validate and diff times for a new revision of the seed and of an N× catalogue.
 
 Run: .venv/bin/python bench/revisions.py [--times 100] [--repeat 1] [--publish]
+     .venv/bin/python bench/revisions.py --generations [--big-times 100]
 
 For each scale the "old" revision is the catalogue (bench/catalogues.py's `multiplied`:
 the seed's rows repeated, numbers continuing, each copy's names and contents marked "·k")
@@ -9,15 +10,26 @@ Prints the best of `--repeat` runs of: build + validate of the new revision, val
 alone, and the diff old → new (with the citation identity it computes). `--publish` also
 times adding both to a revision store (parse, build, validate, diff, snapshot generation
 written), in a temporary directory.
+
+`--generations` times publishing a 10-item change (ten items of the current revision
+renamed) into data directories holding 1, 5 and 13 revisions of the seed, then one
+holding also a `--big-times`× catalogue, side by side: *after*, `RevisionStore.add` as it
+is (the new generation a checkpoint of the current one plus the new revision); *before*,
+the same stages with the generation rebuilt instead, as the store did until issue 13
+(the whole new generation's quads written to a fresh store and its statistics recounted:
+`write_snapshot`). The stages parse, build, validate are the same for both, timed once
+by the progress callback.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import tempfile
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
 
 from servicegraph.graph.build import build_graph
@@ -27,6 +39,7 @@ from servicegraph.graph.validate import Report, validate
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.records import Catalogue
 from servicegraph.store.revisions import RevisionStore
+from servicegraph.store.snapshots import write_snapshot
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 
@@ -65,12 +78,111 @@ def measure(label: str, old_bytes: bytes, repeat: int, publish: bool) -> str:
     return line + f"  ({report.count('Violation')} Violation, {report.count('Warning')} Warning)"
 
 
+def renamed(data: bytes, numbers: range, mark: str) -> bytes:
+    """`data` with the names of its items numbered in `numbers` ending in `mark` (the name
+    is the line after the number cell; items whose number cell was lost are left alone)."""
+    text = data.decode("utf-8")
+    for number in numbers:
+        cell = text.find(f"\n\t{number}\n")
+        if cell < 0:
+            continue
+        end = text.index("\n", text.index("\n", cell + 1) + 1)
+        text = text[:end] + mark + text[end:]
+    return text.encode("utf-8")
+
+
+class Stages:
+    """A progress callback noting when each stage started; `until` the time to the end."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self.started.setdefault(stage, time.perf_counter())
+
+
+def publish_once(directory: Path, change: bytes, scratch: Path) -> tuple[float, float, float, int]:
+    """Add `change` to a copy of the store `directory`: seconds of parse + build + validate,
+    of publishing (after), of rebuilding the same generation (before), and its quads."""
+    copy = scratch / "copy"
+    shutil.copytree(directory, copy)
+    try:
+        with RevisionStore(copy) as store:
+            stages = Stages()
+            outcome = store.add(change, "change.txt", progress=stages)
+            ended = time.perf_counter()
+            assert outcome.snapshot is not None, "the change was not accepted"
+            checked = stages.started["publishing"] - stages.started["parsing"]
+            published = ended - stages.started["publishing"]
+            source = ox.Store.read_only(str(outcome.snapshot.path))
+            quads = list(source)
+            del source
+        started = time.perf_counter()
+        write_snapshot(scratch / "rebuilt", 0, quads)
+        rebuilt = time.perf_counter() - started
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(scratch / "rebuilt", ignore_errors=True)
+    return checked, published, rebuilt, len(quads)
+
+
+def generations(big_times: int) -> None:
+    """The 10-item change published into stores holding more and more."""
+    seed = SEED.read_bytes()
+    print(
+        f"{'data directory holds':>34} {'quads':>9} {'parse..validate':>16} {'publish before':>15}"
+        f" {'after':>7} {'total before':>13} {'after':>7} {'ratio':>6}"
+    )
+    with tempfile.TemporaryDirectory() as scratch_dir:
+        scratch = Path(scratch_dir)
+        directory = scratch / "data"
+        held, current = 0, seed
+        with RevisionStore(directory) as store:
+            store.add(seed, "seed.txt")
+        held = 1
+
+        def grow(to: int) -> None:
+            nonlocal held, current
+            with RevisionStore(directory) as store:
+                while held < to:
+                    current = renamed(seed, range(held, held + 1), f"（第{held}版）")
+                    store.add(current, f"rev{held}.txt")
+                    held += 1
+                store.prune(())
+
+        def line(label: str) -> None:
+            change = renamed(current, range(50, 60), "（改）")  # ten items renamed
+            assert change.count("（改）".encode()) == 10
+            checked, after, before, quads = publish_once(directory, change, scratch)
+            print(
+                f"{label:>34} {quads:>9} {checked:>15.2f}s {before:>14.2f}s {after:>6.2f}s"
+                f" {checked + before:>12.2f}s {checked + after:>6.2f}s {(checked + before) / (checked + after):>5.1f}x",
+                flush=True,
+            )
+
+        for count in (1, 5, 13):
+            grow(count)
+            line(f"{count} revision{'s' if count > 1 else ''} of the seed")
+        if big_times:
+            with RevisionStore(directory) as store:
+                store.add(multiplied(seed, big_times), f"x{big_times}.txt")
+                current = renamed(seed, range(41, 42), "（另一版）")
+                store.add(current, "after-big.txt")  # the seed-sized revision is current again
+                store.prune(())
+            line(f"13 of the seed + one {big_times}x, +1")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--times", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--publish", action="store_true", help="also time adding both to a revision store")
+    parser.add_argument("--generations", action="store_true", help="publishing a 10-item change, before and after")
+    parser.add_argument("--big-times", type=int, default=100, help="with --generations: the large revision (0: none)")
     args = parser.parse_args()
+    if args.generations:
+        generations(args.big_times)
+        return
     seed = SEED.read_bytes()
     print(
         f"{'catalogue':>10} {'items':>6} {'build+validate':>15} {'validate':>9} {'diff':>7} {'changes':>8}"
