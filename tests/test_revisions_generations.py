@@ -4,7 +4,8 @@ Expected values come from the previous generation itself: the new one must hold 
 its named graphs' quads (but the metadata graph's old current-revision link, or the status
 layer being replaced), plus the new revision's named graph, change set and metadata; its
 default graph must be the new current revision and the status layer; and its statistics
-must equal a recount of the whole store (`write_snapshot` counts from scratch).
+must equal a recount of the whole store (`write_snapshot` counts from scratch). A remote
+engine is sent the new revision's graph and the small shared graphs, never an old revision.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import seed_variants as v
+from engines import oxigraph_server
 from test_revisions_crash import _raise_at
 
 from servicegraph.graph.namespaces import SG
 from servicegraph.loaders.status import parse_status
 from servicegraph.store.engine import Snapshot
+from servicegraph.store.graph_store import GraphStore, publish_snapshot
+from servicegraph.store.pointer import pointer_iri
 from servicegraph.store.revisions import STAGES, RevisionStore
 from servicegraph.store.snapshots import write_snapshot
 
@@ -138,3 +142,28 @@ def test_progress_hears_each_stage_in_order_with_the_items(store: RevisionStore,
     for stage in STAGES:
         done = [d for s, d, _ in heard if s == stage]
         assert done[0] == 0 and done == sorted(done), stage
+
+
+def test_a_remote_engine_is_sent_the_new_revision_graph_not_the_old_ones(
+    store: RevisionStore, seed_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    sent: list[tuple[str, str | None]] = []
+    send = GraphStore._send
+
+    def recording(self, method: str, graph: str | None, **kwargs):
+        sent.append((method, graph))
+        return send(self, method, graph, **kwargs)
+
+    monkeypatch.setattr(GraphStore, "_send", recording)
+    with oxigraph_server(tmp_path / "engine") as engine, GraphStore(engine.store_url) as graph_store:
+        publish_snapshot(graph_store, store.current_snapshot(), store.base)
+        seed_iri = store.revision_iri(store.current_id())
+        assert ("POST", seed_iri) in sent
+        sent.clear()
+        outcome = store.add(v.replaced(seed_path, "《重庆市献血条例》第九条", "《重庆市献血条例》第十条"), "a.txt")
+        assert outcome.snapshot is not None
+        publish_snapshot(graph_store, outcome.snapshot, store.base)
+    loaded = {graph for method, graph in sent if method in ("POST", "DELETE")}
+    assert loaded == {outcome.meta.iri}  # the new revision's graph; the seed's is not sent again
+    replaced = {graph for method, graph in sent if method == "PUT"}
+    assert replaced == {store.metadata_graph, store.changes_graph, store.status_graph, pointer_iri(store.base)}
