@@ -13,23 +13,26 @@ written), in a temporary directory.
 
 `--generations` times publishing a 10-item change (ten items of the current revision
 renamed) into data directories holding 1, 5 and 13 revisions of the seed, then one
-holding also a `--big-times`× catalogue, side by side: *after*, `RevisionStore.add` as it
-is (the new generation a checkpoint of the current one plus the new revision); *before*,
-the same stages with the generation rebuilt instead, as the store did until issue 13
-(the whole new generation's quads written to a fresh store and its statistics recounted:
-`write_snapshot`). The stages parse, build, validate are the same for both, timed once
-by the progress callback.
+holding also a `--big-times`× catalogue, side by side in one run: *after*,
+`RevisionStore.add` as it is (the new generation a checkpoint of the current one plus
+the new revision); *before*, store/revisions.py as at commit `BEFORE` (read with `git
+show`), which wrote every revision's quads into a fresh generation. Each adds the same
+bytes to its own copy of the same data directory; printed: the whole add (parse, build,
+validate, diff, publish) and the generation's writing alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
+import types
 from pathlib import Path
+from typing import Any
 
-import pyoxigraph as ox
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
 
 from servicegraph.graph.build import build_graph
@@ -38,8 +41,8 @@ from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.graph.validate import Report, validate
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.records import Catalogue
+from servicegraph.store import revisions
 from servicegraph.store.revisions import RevisionStore
-from servicegraph.store.snapshots import write_snapshot
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 
@@ -91,47 +94,63 @@ def renamed(data: bytes, numbers: range, mark: str) -> bytes:
     return text.encode("utf-8")
 
 
-class Stages:
-    """A progress callback noting when each stage started; `until` the time to the end."""
-
-    def __init__(self) -> None:
-        self.started: dict[str, float] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        self.started.setdefault(stage, time.perf_counter())
+BEFORE = "2b1443f"
+"""The last commit whose revision store rebuilt every generation from all revisions."""
 
 
-def publish_once(directory: Path, change: bytes, scratch: Path) -> tuple[float, float, float, int]:
-    """Add `change` to a copy of the store `directory`: seconds of parse + build + validate,
-    of publishing (after), of rebuilding the same generation (before), and its quads."""
-    copy = scratch / "copy"
-    shutil.copytree(directory, copy)
-    try:
-        with RevisionStore(copy) as store:
-            stages = Stages()
-            outcome = store.add(change, "change.txt", progress=stages)
-            ended = time.perf_counter()
-            assert outcome.snapshot is not None, "the change was not accepted"
-            checked = stages.started["publishing"] - stages.started["parsing"]
-            published = ended - stages.started["publishing"]
-            source = ox.Store.read_only(str(outcome.snapshot.path))
-            quads = list(source)
-            del source
-        started = time.perf_counter()
-        write_snapshot(scratch / "rebuilt", 0, quads)
-        rebuilt = time.perf_counter() - started
-    finally:
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.rmtree(scratch / "rebuilt", ignore_errors=True)
-    return checked, published, rebuilt, len(quads)
+def store_before() -> Any:
+    """store/revisions.py as of `BEFORE` (read with git), loaded as a module of its own."""
+    root = Path(__file__).resolve().parent.parent
+    show = ["git", "show", f"{BEFORE}:store/revisions.py"]
+    source = subprocess.run(show, cwd=root, capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType("revisions_before")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, "revisions_before.py", "exec"), module.__dict__)
+    return module
+
+
+def publish_once(directory: Path, change: bytes, scratch: Path, before: Any) -> tuple[float, ...]:
+    """Add `change` to copies of the store `directory`, now and as at `BEFORE`: seconds of
+    the whole add and of writing the generation, for each; and the new generation's quads."""
+    writing: list[float] = []  # seconds in the function writing the generation: before, after
+
+    def timed(write: Any) -> Any:
+        def timed_write(*args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return write(*args)
+            finally:
+                writing.append(time.perf_counter() - started)
+
+        return timed_write
+
+    before.write_snapshot = timed(wrapped_before := before.write_snapshot)
+    revisions.derive_snapshot = timed(wrapped_after := revisions.derive_snapshot)
+    figures = []
+    for store_class in (before.RevisionStore, RevisionStore):
+        copy = scratch / "copy"
+        shutil.copytree(directory, copy)
+        try:
+            with store_class(copy) as store:
+                started = time.perf_counter()
+                outcome = store.add(change, "change.txt")
+                figures.append(time.perf_counter() - started)
+                assert outcome.snapshot is not None, "the change was not accepted"
+                quads = sum(n for _, n in outcome.snapshot.statistics.graphs)
+                quads += outcome.snapshot.statistics.default_graph_triples
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
+    before.write_snapshot, revisions.derive_snapshot = wrapped_before, wrapped_after
+    return figures[0], writing[0], figures[1], writing[1], quads
 
 
 def generations(big_times: int) -> None:
     """The 10-item change published into stores holding more and more."""
     seed = SEED.read_bytes()
+    before = store_before()
     print(
-        f"{'data directory holds':>34} {'quads':>9} {'parse..validate':>16} {'publish before':>15}"
-        f" {'after':>7} {'total before':>13} {'after':>7} {'ratio':>6}"
+        f"{'data directory holds':>34} {'quads':>9} {'add: before':>12} {'after':>7} {'ratio':>6}"
+        f" {'generation: before':>19} {'after':>7} {'ratio':>6}"
     )
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
@@ -153,10 +172,12 @@ def generations(big_times: int) -> None:
         def line(label: str) -> None:
             change = renamed(current, range(50, 60), "（改）")  # ten items renamed
             assert change.count("（改）".encode()) == 10
-            checked, after, before, quads = publish_once(directory, change, scratch)
+            add_before, generation_before, add_after, generation_after, quads = publish_once(
+                directory, change, scratch, before
+            )
             print(
-                f"{label:>34} {quads:>9} {checked:>15.2f}s {before:>14.2f}s {after:>6.2f}s"
-                f" {checked + before:>12.2f}s {checked + after:>6.2f}s {(checked + before) / (checked + after):>5.1f}x",
+                f"{label:>34} {quads:>9} {add_before:>11.2f}s {add_after:>6.2f}s {add_before / add_after:>5.1f}x"
+                f" {generation_before:>18.2f}s {generation_after:>6.2f}s {generation_before / generation_after:>5.1f}x",
                 flush=True,
             )
 

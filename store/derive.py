@@ -15,6 +15,7 @@ graph is the union of named graphs, as every generation of a revision store is.
 
 from __future__ import annotations
 
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -64,19 +65,23 @@ def derive_snapshot(
             del source
     step("generation-copied")
     store = ox.Store(str(path))
+    tally = _Tally(store, previous.statistics if previous is not None else EMPTY)
     try:
-        tally = _Tally(store, previous.statistics if previous is not None else EMPTY)
         tally.remove([q for pattern in edit.removed for q in matching(store, *pattern)])
         step("writing-generation")
         tally.add(edit.added)
         store.clear_graph(ox.DefaultGraph())
         default_triples = _fill_default_graph(store, edit.default)
         store.flush()
-    except BaseException:
-        del store  # closed before the caller removes the directory
+    except BaseException as exc:
+        # Every reference goes (the tally's, the traceback's frames'), so the writer is
+        # closed before the caller removes the directory.
+        del store, tally
+        traceback.clear_frames(exc.__traceback__)
         raise
-    del store
-    return Snapshot(path, generation, tally.statistics(default_triples))
+    statistics = tally.statistics(default_triples)
+    del store, tally  # the writer closes: readers may open the generation
+    return Snapshot(path, generation, statistics)
 
 
 def matching(
