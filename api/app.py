@@ -16,7 +16,7 @@ from fastapi.responses import PlainTextResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicegraph.api import linked_data, pages, review, routes, service_description, sparql, status_files
+from servicegraph.api import jobs, linked_data, pages, review, routes, service_description, sparql, status_files
 from servicegraph.api import revisions as revision_routes
 from servicegraph.api.methods import Methods
 from servicegraph.api.pages import docs
@@ -95,6 +95,8 @@ def create_app(
         try:
             yield
         finally:
+            if revisions is not None:
+                await app.state.jobs.close()
             await engine.close()
 
     app = FastAPI(title="servicegraph", lifespan=lifespan, docs_url=None, redoc_url=None)  # docs: api/pages/docs.py
@@ -113,10 +115,10 @@ def create_app(
         linked_data.router,  # every minted IRI resolves here
     ]  # fmt: skip
     if revisions is not None:
-        routers += [revision_routes.router, status_files.router]
+        routers += [revision_routes.router, status_files.router, jobs.router]
         revision_routes.attach(
             app, revisions, token=settings.upload_token, max_upload_bytes=settings.max_upload_bytes,
-            grace=settings.timeout + UPLOAD_GRACE,
+            async_upload_bytes=settings.async_upload_bytes, grace=settings.timeout + UPLOAD_GRACE,
         )  # fmt: skip
     for router in routers:
         app.include_router(router)

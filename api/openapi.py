@@ -119,3 +119,23 @@ LINKED_DATA: dict[str, Any] = {
         ]
     },
 }
+
+PREFER: dict[str, Any] = {
+    "name": "Prefer",
+    "in": "header",
+    "required": False,
+    "description": "`respond-async`: answer 202 with a job to poll, whatever the upload's size (RFC 7240).",
+    "schema": {"type": "string", "example": "respond-async"},
+}
+"""An upload's request for an asynchronous answer."""
+
+ACCEPTED: dict[str, Any] = {
+    "description": "A large upload (or `Prefer: respond-async`): taken as a job. Poll `Location`"
+    " (GET /api/jobs/{id}) for its stage and progress, then the answer it would have had (201, 409, 422, …).",
+    "headers": {
+        "Location": {"description": "/api/jobs/{id}", "schema": {"type": "string"}},
+        "Retry-After": {"description": "Seconds before polling again.", "schema": {"type": "integer"}},
+        "Preference-Applied": {"description": "`respond-async` when asked for.", "schema": {"type": "string"}},
+    },
+}
+"""The answer to an upload run as a job (api/jobs.py)."""

@@ -4,6 +4,8 @@ Reads are open. An upload needs the token the server was started with (none = up
 disabled), is size-limited while it is read, and is parsed, built and validated off the
 event loop; with no Violation its generation is published to the query engine, so that
 every query sees the old or the new graph, never a mix. Uploads are handled one at a time.
+A large upload (or one sent with `Prefer: respond-async`) answers 202 with a job to poll
+(api/jobs.py), which ends with the answer it would have had.
 
 `api.app.create_app` includes this router and calls `attach(app, store, …)` when it
 serves a revision store; its engine must be able to `publish(snapshot)` (the worker pool,
@@ -26,7 +28,10 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.datastructures import UploadFile
 
+from servicegraph.api import jobs
 from servicegraph.api.bodies import read_body
+from servicegraph.api.jobs import Answer
+from servicegraph.api.openapi import ACCEPTED, PREFER
 from servicegraph.api.tables import columns_of, csv_response, output_format, rows_of, wants_csv
 from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
 from servicegraph.graph.media_types import TURTLE
@@ -36,6 +41,7 @@ from servicegraph.store.errors import EngineUnavailable
 from servicegraph.store.revisions import (
     DirectoryUnwritable,
     Outcome,
+    Progress,
     RevisionExists,
     RevisionMeta,
     RevisionStore,
@@ -57,6 +63,7 @@ class Revisions:
     store: RevisionStore
     token: str | None
     max_upload_bytes: int
+    async_upload_bytes: int  # larger uploads answer 202 with a job
     grace: float  # seconds a retired generation is kept for queries still running on it
     current: str | None = None  # the revision the engine serves
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -70,11 +77,13 @@ def attach(
     *,
     token: str | None,
     max_upload_bytes: int,
+    async_upload_bytes: int,
     grace: float,
 ) -> None:
-    """Serve `store`'s revisions from `app` (which must include `router`)."""
+    """Serve `store`'s revisions from `app` (which must include `router` and `jobs.router`)."""
     current = store.current_id()
-    app.state.revisions = Revisions(store, token or None, max_upload_bytes, grace, current)
+    app.state.revisions = Revisions(store, token or None, max_upload_bytes, async_upload_bytes, grace, current)
+    jobs.attach(app)
 
 
 def _revisions(request: Request) -> Revisions:
@@ -214,6 +223,7 @@ async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> t
     status_code=201,
     summary="Upload a catalogue file (multipart or raw body); it becomes current unless it has a Violation",
     openapi_extra={
+        "parameters": [PREFER],
         "requestBody": {
             "required": True,
             "content": {
@@ -228,49 +238,56 @@ async def _catalogue_bytes(request: Request, body: bytes, name: str | None) -> t
         }
     },
     responses={
+        202: ACCEPTED,
         401: {"description": "No or a wrong token."}, 403: {"description": "Uploads are disabled."},
         409: {"description": "These bytes, or the same catalogue in other bytes, were loaded before."},
         413: {"description": "Too large."},
         503: {"description": "The data directory cannot be written (read-only): nothing was added;"
-              " or a remote engine could not take the revision."},
+              " or a remote engine could not take the revision; or too many upload jobs are waiting."},
         507: {"description": "The data directory is full: nothing was added."},
         422: {"description": "Not a catalogue (file, line, message), or a Violation (the full report)."},
     },
 )  # fmt: skip
-async def upload_revision(request: Request, name: str | None = None) -> JSONResponse:
+async def upload_revision(request: Request, name: str | None = None) -> Response:
     revisions = _revisions(request)
     _authorise(request, revisions.token)
     body = await read_body(request, revisions.max_upload_bytes, "the upload")
     data, source = await _catalogue_bytes(request, body, name)
+    run = partial(_upload, request.app, revisions, data, source)
+    return await jobs.answer(request, "revision", len(data), revisions.async_upload_bytes, run)
+
+
+async def _upload(app: FastAPI, revisions: Revisions, data: bytes, source: str, progress: Progress) -> Answer:
+    """Add the revision and publish it; the upload's answer."""
     async with revisions.lock:
         try:
             # Shielded: a client that goes away must not leave the pointer flipped but unpublished.
-            outcome = await asyncio.shield(_add(request.app, revisions, data, source))
+            outcome = await asyncio.shield(_add(app, revisions, data, source, progress))
         except CatalogueError as exc:
             error = {"error": "not a catalogue", "file": exc.source, "line": exc.line, "message": exc.message}
-            return JSONResponse(error, status_code=422)
+            return Answer(422, error)
         except RevisionExists as exc:
-            return JSONResponse({"error": str(exc), "revision": exc.meta.to_json()}, status_code=409)
+            return Answer(409, {"error": str(exc), "revision": exc.meta.to_json()})
         except DirectoryUnwritable as exc:
             log.error("upload refused: %s", exc)
-            return JSONResponse({"error": str(exc)}, status_code=507 if exc.full else 503)
+            return Answer(507 if exc.full else 503, {"error": str(exc)})
         # a remote engine could not take the revision (kept, and copied there when the server next starts)
         except EngineUnavailable as exc:
-            return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": "5"})
-    body_json = {
+            return Answer(503, {"error": str(exc)}, {"Retry-After": "5"})
+    body = {
         "revision": outcome.meta.to_json(),
         "current": outcome.snapshot is not None,
         "report": outcome.report_json,
         "changes": outcome.changes.to_json() if outcome.changes else None,
     }
     if outcome.snapshot is None:
-        return JSONResponse(body_json, status_code=422)
-    return JSONResponse(body_json, status_code=201, headers={"Location": f"/api/revisions/{outcome.meta.id}"})
+        return Answer(422, body)
+    return Answer(201, body, {"Location": f"/api/revisions/{outcome.meta.id}"})
 
 
-async def _add(app: FastAPI, revisions: Revisions, data: bytes, source: str) -> Outcome:
+async def _add(app: FastAPI, revisions: Revisions, data: bytes, source: str, progress: Progress) -> Outcome:
     """Add the revision (in a thread) and, when accepted, publish it."""
-    outcome = await asyncio.to_thread(revisions.store.add, data, source)
+    outcome = await asyncio.to_thread(revisions.store.add, data, source, None, progress)
     if outcome.snapshot is not None:
         await _publish(app, revisions, outcome)
     return outcome

@@ -19,6 +19,17 @@ from servicegraph.store import limits
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 """Bytes one revision upload may take."""
 
+ASYNC_UPLOAD_BYTES = 512 * 1024
+"""Bytes above which an upload answers 202 with a job to poll (about 400 items; the seed's
+98 take 128 KiB and answer at once). `Prefer: respond-async` asks for a job at any size."""
+
+JOBS_KEPT = 32
+"""Upload jobs held at once (queued, running, or finished with their answer); when full,
+the oldest finished one goes, and with none finished a new upload is answered 503."""
+
+JOB_KEPT_SECONDS = 3600.0
+"""Seconds a finished job's answer is kept."""
+
 UPLOAD_GRACE = 5.0
 """Seconds past the query time limit a retired generation is kept for queries still on it."""
 
@@ -30,6 +41,7 @@ class Settings:
     base: str | None = None  # base IRI of minted IRIs; None: the data directory's, else the default
     upload_token: str | None = None  # None: uploads disabled
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    async_upload_bytes: int = ASYNC_UPLOAD_BYTES  # larger uploads answer 202 with a job
     workers: int = limits.WORKERS
     timeout: float = limits.QUERY_TIMEOUT
     max_result_bytes: int = limits.MAX_RESULT_BYTES

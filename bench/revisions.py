@@ -1,6 +1,7 @@
 """Validate and diff times for a new revision of the seed and of an N× catalogue.
 
 Run: .venv/bin/python bench/revisions.py [--times 100] [--repeat 1] [--publish]
+     .venv/bin/python bench/revisions.py --generations [--big-times 100]
 
 For each scale the "old" revision is the catalogue (bench/catalogues.py's `multiplied`:
 the seed's rows repeated, numbers continuing, each copy's names and contents marked "·k")
@@ -9,14 +10,28 @@ Prints the best of `--repeat` runs of: build + validate of the new revision, val
 alone, and the diff old → new (with the citation identity it computes). `--publish` also
 times adding both to a revision store (parse, build, validate, diff, snapshot generation
 written), in a temporary directory.
+
+`--generations` times publishing a 10-item change (ten items of the current revision
+renamed) into data directories holding 1, 5 and 13 revisions of the seed, then one
+holding also a `--big-times`× catalogue, side by side in one run: *after*,
+`RevisionStore.add` as it is (the new generation a checkpoint of the current one plus
+the new revision); *before*, store/revisions.py as at commit `BEFORE` (read with `git
+show`), which wrote every revision's quads into a fresh generation. Each adds the same
+bytes to its own copy of the same data directory; printed: the whole add (parse, build,
+validate, diff, publish) and the generation's writing alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
+import types
 from pathlib import Path
+from typing import Any
 
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
 
@@ -26,6 +41,7 @@ from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.graph.validate import Report, validate
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.records import Catalogue
+from servicegraph.store import revisions
 from servicegraph.store.revisions import RevisionStore
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
@@ -65,12 +81,129 @@ def measure(label: str, old_bytes: bytes, repeat: int, publish: bool) -> str:
     return line + f"  ({report.count('Violation')} Violation, {report.count('Warning')} Warning)"
 
 
+def renamed(data: bytes, numbers: range, mark: str) -> bytes:
+    """`data` with the names of its items numbered in `numbers` ending in `mark` (the name
+    is the line after the number cell; items whose number cell was lost are left alone)."""
+    text = data.decode("utf-8")
+    for number in numbers:
+        cell = text.find(f"\n\t{number}\n")
+        if cell < 0:
+            continue
+        end = text.index("\n", text.index("\n", cell + 1) + 1)
+        text = text[:end] + mark + text[end:]
+    return text.encode("utf-8")
+
+
+BEFORE = "2b1443f"
+"""The last commit whose revision store rebuilt every generation from all revisions."""
+
+
+def store_before() -> Any:
+    """store/revisions.py as of `BEFORE` (read with git), loaded as a module of its own."""
+    root = Path(__file__).resolve().parent.parent
+    show = ["git", "show", f"{BEFORE}:store/revisions.py"]
+    source = subprocess.run(show, cwd=root, capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType("revisions_before")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, "revisions_before.py", "exec"), module.__dict__)
+    return module
+
+
+def publish_once(directory: Path, change: bytes, scratch: Path, before: Any) -> tuple[float, ...]:
+    """Add `change` to copies of the store `directory`, now and as at `BEFORE`: seconds of
+    the whole add and of writing the generation, for each; and the new generation's quads."""
+    writing: list[float] = []  # seconds in the function writing the generation: before, after
+
+    def timed(write: Any) -> Any:
+        def timed_write(*args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return write(*args)
+            finally:
+                writing.append(time.perf_counter() - started)
+
+        return timed_write
+
+    before.write_snapshot = timed(wrapped_before := before.write_snapshot)
+    revisions.derive_snapshot = timed(wrapped_after := revisions.derive_snapshot)
+    figures = []
+    for store_class in (before.RevisionStore, RevisionStore):
+        copy = scratch / "copy"
+        shutil.copytree(directory, copy)
+        try:
+            with store_class(copy) as store:
+                started = time.perf_counter()
+                outcome = store.add(change, "change.txt")
+                figures.append(time.perf_counter() - started)
+                assert outcome.snapshot is not None, "the change was not accepted"
+                quads = sum(n for _, n in outcome.snapshot.statistics.graphs)
+                quads += outcome.snapshot.statistics.default_graph_triples
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
+    before.write_snapshot, revisions.derive_snapshot = wrapped_before, wrapped_after
+    return figures[0], writing[0], figures[1], writing[1], quads
+
+
+def generations(big_times: int) -> None:
+    """The 10-item change published into stores holding more and more."""
+    seed = SEED.read_bytes()
+    before = store_before()
+    print(
+        f"{'data directory holds':>34} {'quads':>9} {'add: before':>12} {'after':>7} {'ratio':>6}"
+        f" {'generation: before':>19} {'after':>7} {'ratio':>6}"
+    )
+    with tempfile.TemporaryDirectory() as scratch_dir:
+        scratch = Path(scratch_dir)
+        directory = scratch / "data"
+        held, current = 0, seed
+        with RevisionStore(directory) as store:
+            store.add(seed, "seed.txt")
+        held = 1
+
+        def grow(to: int) -> None:
+            nonlocal held, current
+            with RevisionStore(directory) as store:
+                while held < to:
+                    current = renamed(seed, range(held, held + 1), f"（第{held}版）")
+                    store.add(current, f"rev{held}.txt")
+                    held += 1
+                store.prune(())
+
+        def line(label: str) -> None:
+            change = renamed(current, range(50, 60), "（改）")  # ten items renamed
+            assert change.count("（改）".encode()) == 10
+            add_before, generation_before, add_after, generation_after, quads = publish_once(
+                directory, change, scratch, before
+            )
+            print(
+                f"{label:>34} {quads:>9} {add_before:>11.2f}s {add_after:>6.2f}s {add_before / add_after:>5.1f}x"
+                f" {generation_before:>18.2f}s {generation_after:>6.2f}s {generation_before / generation_after:>5.1f}x",
+                flush=True,
+            )
+
+        for count in (1, 5, 13):
+            grow(count)
+            line(f"{count} revision{'s' if count > 1 else ''} of the seed")
+        if big_times:
+            with RevisionStore(directory) as store:
+                store.add(multiplied(seed, big_times), f"x{big_times}.txt")
+                current = renamed(seed, range(41, 42), "（另一版）")
+                store.add(current, "after-big.txt")  # the seed-sized revision is current again
+                store.prune(())
+            line(f"13 of the seed + one {big_times}x, +1")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--times", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--publish", action="store_true", help="also time adding both to a revision store")
+    parser.add_argument("--generations", action="store_true", help="publishing a 10-item change, before and after")
+    parser.add_argument("--big-times", type=int, default=100, help="with --generations: the large revision (0: none)")
     args = parser.parse_args()
+    if args.generations:
+        generations(args.big_times)
+        return
     seed = SEED.read_bytes()
     print(
         f"{'catalogue':>10} {'items':>6} {'build+validate':>15} {'validate':>9} {'diff':>7} {'changes':>8}"

@@ -19,7 +19,9 @@ check's results when the store holds a status layer); with no Violation it is
 *accepted*: a new snapshot generation is written holding every accepted revision's named
 graph, the metadata graph (`{base}revisions`), the change sets (`{base}changes`) and the
 new revision's triples as the default graph, the revision is saved, then the `current`
-pointer is flipped. A revision with a Violation is kept as *rejected* (source, meta,
+pointer is flipped. The new generation is a checkpoint of the current one (hard links,
+store/derive.py) with the new revision added: publishing costs what the revision adds,
+not what the store already holds. A revision with a Violation is kept as *rejected* (source, meta,
 report) and never touches a snapshot.
 
 The pointer alone says what is published: an accepted revision exists only if the
@@ -66,9 +68,9 @@ from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.errors import unreadable
 from servicegraph.loaders.records import Catalogue
 from servicegraph.loaders.status import StatusTable
+from servicegraph.store.derive import Edit, derive_snapshot
 from servicegraph.store.engine import Snapshot, Statistics
 from servicegraph.store.oxigraph import to_oxigraph_triple
-from servicegraph.store.snapshots import write_snapshot
 
 log = logging.getLogger("servicegraph.revisions")
 
@@ -108,10 +110,17 @@ FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 """The errnos of a write that failed for want of space."""
 
 STEPS = (
-    "writing-generation", "generation-written", "statistics-written", "revision-staged", "revision-saved",
-    "pointer-flipped",
+    "generation-copied", "writing-generation", "generation-written", "statistics-written", "revision-staged",
+    "revision-saved", "pointer-flipped",
 )  # fmt: skip
 """The named points of a publish, in order; `RevisionStore.step` is called at each."""
+
+STAGES = ("parsing", "building", "validating", "publishing")
+"""What adding a revision does, in order; a `Progress` callback hears each one's start and end."""
+
+Progress = Callable[[str, int, int], None]
+"""Called with a stage (one of `STAGES`), the items done and the items in all (0 while
+parsing: not known yet); at least at each stage's start (0 done) and end (all done)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +236,10 @@ def _status_generation(folder: Path) -> int:
 
 
 def _no_step(name: str) -> None:
+    pass
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
@@ -382,7 +395,7 @@ class RevisionStore:
         """The generation `current` names; an empty generation 0 for a new store."""
         pointer = self._pointer()
         if pointer is None:
-            snapshot = self._write_generation(0, iter(()))
+            snapshot = self._write_generation(0, Edit((), (), ()))
             self._flip(0, None)
             return snapshot
         return self._open_generation(pointer["generation"])
@@ -397,14 +410,20 @@ class RevisionStore:
 
     # ---- adding ----
 
-    def add(self, data: bytes, source: str, loaded: datetime | None = None) -> Outcome:
+    def add(
+        self, data: bytes, source: str, loaded: datetime | None = None, progress: Progress = _no_progress
+    ) -> Outcome:
         """Parse, build and validate a catalogue; accept it unless it has a Violation.
+        `progress` hears each stage (`STAGES`) start and end.
 
         Raises `CatalogueError` when the bytes are not a catalogue, `RevisionExists` when
         the same bytes or the same parsed catalogue were loaded before, and
         `DirectoryUnwritable` when the directory refuses the write (nothing of it is left).
         """
+        progress("parsing", 0, 0)
         catalogue = parse_catalogue(data, source)
+        items = len(catalogue.items)
+        progress("parsing", items, items)
         if not self.writable:
             raise DirectoryUnwritable(
                 f"the data directory {self.directory} is read-only: no revision can be added (数据目录只读)"
@@ -413,12 +432,16 @@ class RevisionStore:
         for meta in self.revisions():
             if meta.sha256 == catalogue.sha256 or meta.content == content:
                 raise RevisionExists(meta, same_bytes=meta.sha256 == catalogue.sha256)
-        return self._add(catalogue, content, data, source, loaded)
+        return self._add(catalogue, content, data, source, loaded, progress)
 
-    def _add(self, catalogue: Catalogue, content: str, data: bytes, source: str, loaded: datetime | None) -> Outcome:
+    def _add(
+        self, catalogue: Catalogue, content: str, data: bytes, source: str, loaded: datetime | None, progress: Progress
+    ) -> Outcome:
         revision_id = catalogue.sha256[:12]
         loaded = loaded or datetime.now(UTC)
         parent = self.current_id()
+        items = len(catalogue.items)
+        progress("building", 0, items)
         graph = build_graph(catalogue, base=self.base, generated=loaded)
         if parent is not None:
             graph.add((graph.identifier, PROV.wasRevisionOf, URIRef(self.revision_iri(parent))))
@@ -426,7 +449,9 @@ class RevisionStore:
         if parent is not None and changes is not None:
             services = {str(s) for s in graph.subjects(RDF.type, CPSV.PublicService)}
             graph += replaced_by(self._replacements(parent), changes, services)
+        progress("validating", 0, items)
         report = with_currency(validate(graph), graph, self._status_layer())  # Warnings: citations to review
+        progress("publishing", 0, items)
         pointer = self._pointer()
         generation = (pointer["generation"] if pointer else 0) + 1
         meta = RevisionMeta(
@@ -443,7 +468,7 @@ class RevisionStore:
         snapshot = None
         try:
             if report.conforms:
-                snapshot = self._write_generation(generation, self._quads(graph, changes, meta))
+                snapshot = self._write_generation(generation, self._revision_edit(graph, changes, meta))
             self._save_revision(meta, data, report_json, report.to_turtle())
             if snapshot is not None:
                 self._flip(generation, revision_id)
@@ -455,6 +480,7 @@ class RevisionStore:
                 raise
             log.warning("revision %s is published, but: %s", revision_id, exc)  # the flip is durable or not
         self.step("pointer-flipped")
+        progress("publishing", items, items)
         return Outcome(meta, report, report_json, changes, snapshot)
 
     def _replacements(self, revision_id: str) -> list[tuple[str, str]]:
@@ -510,44 +536,37 @@ class RevisionStore:
     def _flip(self, generation: int, revision_id: str | None) -> None:
         _write_atomic(self.directory / "current", _json_bytes({"generation": generation, "revision": revision_id}))
 
-    def _write_generation(self, generation: int, quads: Iterator[ox.Quad]) -> Snapshot:
+    def _write_generation(self, generation: int, edit: Edit) -> Snapshot:
+        """The current generation with `edit` applied, as generation `generation`."""
+        pointer = self._pointer()
+        previous = self._open_generation(pointer["generation"]) if pointer is not None else None
         path = self.directory / "generations" / str(generation)
-        snapshot = write_snapshot(path, generation, quads)
+        snapshot = derive_snapshot(previous, path, generation, edit, self.step)
         self.step("generation-written")
         stats = asdict(snapshot.statistics)
         _write_atomic(self.directory / "generations" / f"{generation}.json", _json_bytes(stats))
         self.step("statistics-written")
         return snapshot
 
-    def _quads(self, graph: Graph, changes: ChangeSet | None, meta: RevisionMeta) -> Iterator[ox.Quad]:
-        """The next generation: the previous one's named graphs, the new revision, its
-        change set and the metadata graph (rewritten to name the new current revision)."""
+    def _revision_edit(self, graph: Graph, changes: ChangeSet | None, meta: RevisionMeta) -> Edit:
+        """The next generation: the new revision's named graph, its change set, its
+        metadata (the metadata graph names it as the current revision instead), and as the
+        default graph the new revision and the status layer."""
         metadata = ox.NamedNode(self.metadata_graph)
-        status = ox.NamedNode(self.status_graph)
-        pointer = self._pointer()
-        if pointer is not None:
-            previous = ox.Store.read_only(str(self.directory / "generations" / str(pointer["generation"])))
-            for quad in previous.quads_for_pattern(None, None, None, None):
-                if isinstance(quad.graph_name, ox.DefaultGraph):
-                    continue
-                if quad.graph_name == metadata and quad.predicate == ox.NamedNode(str(SG.currentRevision)):
-                    continue
-                yield quad
-                if quad.graph_name == status:
-                    yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
-            del previous
-        self.step("writing-generation")  # the previous generation's graphs are written, not the new one
         revision = ox.NamedNode(meta.iri)
-        for s, p, o in graph:
-            triple = to_oxigraph_triple(s, p, o)
-            yield ox.Quad(*triple, ox.DefaultGraph())
-            yield ox.Quad(*triple, revision)
-        if changes is not None:
-            created = Literal(datetime.fromisoformat(meta.loaded))
-            for s, p, o in change_set_graph(changes, created):
-                yield ox.Quad(*to_oxigraph_triple(s, p, o), ox.NamedNode(self.changes_graph))
-        for s, p, o in self._description(graph, meta):
-            yield ox.Quad(*to_oxigraph_triple(s, p, o), metadata)
+
+        def added() -> Iterator[ox.Quad]:
+            for s, p, o in graph:
+                yield ox.Quad(*to_oxigraph_triple(s, p, o), revision)
+            if changes is not None:
+                created = Literal(datetime.fromisoformat(meta.loaded))
+                for s, p, o in change_set_graph(changes, created):
+                    yield ox.Quad(*to_oxigraph_triple(s, p, o), ox.NamedNode(self.changes_graph))
+            for s, p, o in self._description(graph, meta):
+                yield ox.Quad(*to_oxigraph_triple(s, p, o), metadata)
+
+        current = (None, ox.NamedNode(str(SG.currentRevision)), None, metadata)
+        return Edit((current,), added(), (revision, ox.NamedNode(self.status_graph)))
 
     def _description(self, graph: Graph, meta: RevisionMeta) -> Iterable[tuple[Any, Any, Any]]:
         """The new revision's triples for the metadata graph: its dataset description,
@@ -579,10 +598,16 @@ class RevisionStore:
         return sorted(metas, key=lambda m: (m.loaded, m.id))
 
     def add_status(
-        self, table: StatusTable, data: bytes, cited_only: bool = False, loaded: datetime | None = None
+        self,
+        table: StatusTable,
+        data: bytes,
+        cited_only: bool = False,
+        loaded: datetime | None = None,
+        progress: Progress = _no_progress,
     ) -> tuple[StatusFileMeta, Snapshot]:
         """Read `table` against the current revision's documents and publish its facts in a
-        new generation (the status layer keeps every accepted file's facts).
+        new generation (the status layer keeps every accepted file's facts). `progress`
+        hears the stages "validating" and "publishing", counting rows.
 
         `cited_only`: keep only the facts about documents the revision cites (the shipped
         table); otherwise a fact about any other document refuses the file. Raises
@@ -598,17 +623,20 @@ class RevisionStore:
         status_id = table.sha256[:12]
         if (self.directory / "status" / status_id / "meta.json").exists():
             raise StatusExists(next(m for m in self.status_files() if m.id == status_id))
+        rows = len(table.rows)
+        progress("validating", 0, rows)
         index = DocumentIndex.of(CatalogueTriples(self.catalogue(current), base=self.base).documents(), self.base)
         if cited_only:
             table = replace(table, rows=tuple(r for r in table.rows if index.find(r.document) is not None))
         layer = build_status_graph([table], index)
+        progress("publishing", 0, rows)
         generation = self._pointer()["generation"] + 1  # type: ignore[index]
         meta = StatusFileMeta(
             status_id, Path(table.source).name, table.sha256, (loaded or datetime.now(UTC)).isoformat(),
             len(table.rows), generation,
         )  # fmt: skip
         try:
-            snapshot = self._write_generation(generation, self._status_quads(layer, current))
+            snapshot = self._write_generation(generation, self._status_edit(layer, current))
             self._save_status(meta, data, layer)
             self._flip(generation, current)
         except BaseException as exc:
@@ -619,6 +647,7 @@ class RevisionStore:
                 if isinstance(exc, OSError):
                     raise self._unwritable(exc) from exc
                 raise
+        progress("publishing", rows, rows)
         return meta, snapshot
 
     def _status_layer(self) -> Graph:
@@ -642,26 +671,15 @@ class RevisionStore:
             raise
         _fsync_directory(final.parent)
 
-    def _status_quads(self, layer: Graph, current: str) -> Iterator[ox.Quad]:
-        """The next generation: the previous one's named graphs but the status layer, which
-        becomes the union of every accepted file's facts and `layer`'s; the default graph
-        is the current revision and that union."""
+    def _status_edit(self, layer: Graph, current: str) -> Edit:
+        """The next generation: the status layer becomes the union of every accepted
+        file's facts and `layer`'s; the default graph is the current revision and that union."""
         union = self._status_layer()
         union += layer
         with_document_states(union)
-        status, revision = ox.NamedNode(self.status_graph), ox.NamedNode(self.revision_iri(current))
-        previous = ox.Store.read_only(str(self.directory / "generations" / str(self._pointer()["generation"])))  # type: ignore[index]
-        for quad in previous.quads_for_pattern(None, None, None, None):
-            if isinstance(quad.graph_name, ox.DefaultGraph) or quad.graph_name == status:
-                continue
-            yield quad
-            if quad.graph_name == revision:
-                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
-        del previous
-        for s, p, o in union:
-            triple = to_oxigraph_triple(s, p, o)
-            yield ox.Quad(*triple, status)
-            yield ox.Quad(*triple, ox.DefaultGraph())
+        status = ox.NamedNode(self.status_graph)
+        added = (ox.Quad(*to_oxigraph_triple(s, p, o), status) for s, p, o in union)
+        return Edit(((None, None, None, status),), added, (ox.NamedNode(self.revision_iri(current)), status))
 
     # ---- housekeeping ----
 

@@ -26,6 +26,7 @@ from servicegraph.store.revisions import STEPS, RevisionExists, RevisionStore
 
 DATASET = "SELECT ?rev { ?rev a <http://www.w3.org/ns/dcat#Dataset> }"
 LEFT = {  # what each crash leaves beside the seed's files (`*`: the staging directory's random part)
+    "generation-copied": {"generations/2"},
     "writing-generation": {"generations/2"},
     "generation-written": {"generations/2"},
     "statistics-written": {"generations/2", "generations/2.json"},
