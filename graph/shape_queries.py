@@ -159,9 +159,9 @@ class _Compiler:
         return values  # type: ignore[return-value]
 
     def _targets(self, shape: URIRef) -> str:
-        patterns = [f"{{ ?this {self.type_path} <{c}> }}" for c in self._iris(shape, SH.targetClass)]
-        patterns += [f"{{ ?any_ <{p}> ?this }}" for p in self._iris(shape, SH.targetObjectsOf)]
-        patterns += [f"{{ ?this <{p}> ?any_ }}" for p in self._iris(shape, SH.targetSubjectsOf)]
+        patterns = [f"?this {self.type_path} <{c}> ." for c in self._iris(shape, SH.targetClass)]
+        patterns += [f"?any_ <{p}> ?this ." for p in self._iris(shape, SH.targetObjectsOf)]
+        patterns += [f"?this <{p}> ?any_ ." for p in self._iris(shape, SH.targetSubjectsOf)]
         patterns += [f"{{ VALUES ?this {{ {_term(n)} }} }}" for n in self.g.objects(shape, SH.targetNode)]
         for target in self.g.objects(shape, SH.target):
             if (target, RDF.type, SH.SPARQLTarget) not in self.g:
@@ -170,7 +170,9 @@ class _Compiler:
             patterns.append(f"{{ {select} }}")
         if not patterns:
             raise UnsupportedShape(f"{shape}: no target")
-        return patterns[0] if len(patterns) == 1 else "{ " + " UNION ".join(patterns) + " }"
+        if len(patterns) == 1:
+            return patterns[0]  # a triple pattern joins with a narrowing pattern before it by index
+        return "{ " + " UNION ".join(f"{{ {p} }}" for p in patterns) + " }"
 
     def _select(self, node: Node) -> str:
         """The sh:select of a SPARQL target or constraint, its prefixes declared, `$x` as `?x`."""

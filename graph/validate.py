@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -96,7 +96,13 @@ class Report:
     """Every result of one validation, sorted by item, line and severity."""
 
     results: tuple[Result, ...]
-    graph: Graph = field(repr=False, compare=False)  # the SHACL report with line annotations
+    shapes: Graph = field(repr=False, compare=False)  # the shapes the results come from
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The SHACL validation report, each result with its item, lines and messages
+        (made when asked for: it costs more than the validation)."""
+        return _report_graph(self.shapes, self.results)
 
     @property
     def conforms(self) -> bool:
@@ -129,19 +135,9 @@ class Report:
         return self.graph.serialize(format="turtle")
 
     def with_results(self, extra: list[Result]) -> Report:
-        """This report with `extra` results made elsewhere (the currency check's), in the
-        SHACL report graph too; none may be a Violation (they come from no shape here)."""
-        for result in extra:
-            node = BNode()
-            self.graph.add((node, RDF.type, SH.ValidationResult))
-            self.graph.add((node, SH.resultSeverity, SH[result.severity]))
-            self.graph.add((node, SH.focusNode, result.focus))
-            self.graph.add((node, SH.sourceShape, result.shape))
-            self.graph.add((node, SH.sourceConstraint, result.constraint))
-            if result.value is not None:
-                self.graph.add((node, SH.value, result.value))
-            _annotate(self.graph, node, result)
-        return Report(tuple(sorted((*self.results, *extra), key=_order)), self.graph)
+        """This report with `extra` results made elsewhere (the currency check's); none
+        may be a Violation (they come from no shape here)."""
+        return Report(tuple(sorted((*self.results, *extra), key=_order)), self.shapes)
 
 
 def validate(data: Graph, shapes: Graph | None = None) -> Report:
@@ -170,10 +166,10 @@ def validate_store(
     graph = ox.DefaultGraph() if graph_name is None else graph_name
     plain = not any(store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None, graph))
     queries = compile_shapes(shapes, plain)
-    focus = None if items is None else _focus_of(items)
+    focus = None if items is None else _focus_of(store, graph, items)
     rows: list[tuple[ShapeQuery, Any]] = []
     for done, query in enumerate(queries, 1):
-        text = query.text(focus if _item_bound(query) else None)
+        text = query.text(focus if item_bound(query) else None)
         rows += [(query, row) for row in _select(store, text, graph)]
         if progress is not None:
             progress(done, len(queries) + 1)
@@ -181,14 +177,14 @@ def validate_store(
     if progress is not None:
         progress(len(queries) + 1, len(queries) + 1)
     results.sort(key=_order)
-    return Report(tuple(results), _report_graph(shapes, results))
+    return Report(tuple(results), shapes)
 
 
 _ITEM_CLASSES = {CPSV.PublicService, CV.Participation, SG.Citation, SG.FillTypeEntry}
 """The classes of the nodes that belong to one item (graph.build mints them per item)."""
 
 
-def _item_bound(query: ShapeQuery) -> bool:
+def item_bound(query: ShapeQuery) -> bool:
     """True when every focus node of `query` is a node of one item."""
     targets = (*query.target_classes, *query.target_objects_of)
     return (
@@ -200,14 +196,19 @@ def _item_bound(query: ShapeQuery) -> bool:
     )
 
 
-def _focus_of(items: Iterable[int]) -> str:
-    """A group pattern binding `?this` to the services numbered `items` and their own nodes."""
-    numbers = " ".join(str(int(n)) for n in sorted(set(items)))
+def _focus_of(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph, items: Iterable[int]) -> str:
+    """`VALUES ?this` of the services numbered `items` and the nodes they own: constants,
+    so each shape's query reaches their triples by index (a pattern would be joined late)."""
+    values = f"VALUES ?item_ {{ {' '.join(str(int(n)) for n in sorted(set(items)))} }}"
     owned = "|".join(f"<{p}>" for p in (*_OWNED_BY, PROV.wasDerivedFrom))
-    return (
-        f"VALUES ?item_ {{ {numbers} }} ?service_ <{SG.number}> ?item_ . "
-        f"{{ BIND (?service_ AS ?this) }} UNION {{ ?service_ a <{CPSV.PublicService}> ; {owned} ?this }}"
+    text = (
+        f"SELECT DISTINCT ?this WHERE {{ {{ {values} ?this <{SG.number}> ?item_ }} UNION "
+        f"{{ {values} ?service_ <{SG.number}> ?item_ ; a <{CPSV.PublicService}> ; {owned} ?this }} }}"
     )
+    nodes = [_rdf(row["this"]) for row in _select(store, text, graph)]
+    if any(isinstance(n, BNode) for n in nodes):
+        raise ValueError("validating some items needs their nodes to have IRIs, not blank nodes")
+    return f"VALUES ?this {{ {' '.join(n.n3() for n in nodes if n is not None)} }}"
 
 
 @dataclass(slots=True)
@@ -223,17 +224,19 @@ class _Node:
     owners: dict[URIRef, URIRef] = field(default_factory=dict)  # predicate -> service
 
 
-_LOCATE = f"""SELECT ?node ?number ?service ?line ?row ?rowFirst ?ownFirst ?owner ?via WHERE {{
+_OWNERS = (*_OWNED_BY, PROV.wasDerivedFrom)
+_SERVICE = CPSV.PublicService
+_LOCATE = f"""SELECT * WHERE {{
   VALUES ?node {{ NODES }}
   OPTIONAL {{ ?node <{SG.number}> ?number }}
   OPTIONAL {{ ?node a <{CPSV.PublicService}> BIND (true AS ?service) }}
   OPTIONAL {{ ?node <{SG.line}> ?line }}
   OPTIONAL {{ ?node <{PROV.wasDerivedFrom}> ?row OPTIONAL {{ ?row <{SG.firstLine}> ?rowFirst }} }}
   OPTIONAL {{ ?node <{SG.firstLine}> ?ownFirst FILTER EXISTS {{ ?derived <{PROV.wasDerivedFrom}> ?node }} }}
-  OPTIONAL {{ VALUES ?via {{ {" ".join(f"<{p}>" for p in (*_OWNED_BY, PROV.wasDerivedFrom))} }}
-             ?owner ?via ?node . ?owner a <{CPSV.PublicService}> }}
+  {" ".join(f"OPTIONAL {{ ?owner{i} <{p}> ?node . ?owner{i} a <{_SERVICE}> }}" for i, p in enumerate(_OWNERS))}
 }}"""
-"""Per node: its number, type, line, row and first line, and the services it belongs to."""
+"""Per node: its number, type, line, row and first line, and the services it belongs to
+(one predicate at a time: a variable predicate would be looked up without the node)."""
 
 
 def _select(store: ox.Store, text: str, graph: ox.NamedNode | ox.DefaultGraph) -> ox.QuerySolutions:
@@ -279,8 +282,9 @@ class _Locator:
             info.row = info.row if row_node is None else row_node
             info.row_first = info.row_first or _rdf(row["rowFirst"])
             info.own_first = info.own_first or _rdf(row["ownFirst"])
-            if row["owner"] is not None:
-                info.owners.setdefault(_rdf(row["via"]), _rdf(row["owner"]))  # type: ignore[arg-type]
+            for at, predicate in enumerate(_OWNERS):
+                if (owner := _rdf(row[f"owner{at}"])) is not None:
+                    info.owners.setdefault(predicate, owner)  # type: ignore[arg-type]
         for node in nodes:
             self.nodes.setdefault(node, _Node())
 
@@ -293,7 +297,7 @@ class _Locator:
         info = self.nodes[node]
         if info.number is not None or info.service:
             return node
-        return next((info.owners[p] for p in (*_OWNED_BY, PROV.wasDerivedFrom) if p in info.owners), None)
+        return next((info.owners[p] for p in _OWNERS if p in info.owners), None)
 
     def _number(self, node: Node | None) -> int | None:
         return None if node is None or node not in self.nodes else _int(self.nodes[node].number)
@@ -383,28 +387,45 @@ class _Found:
 _MESSAGE_SLOT = re.compile(r"\{[?$](\w+)\}")
 
 
-def _report_graph(shapes: Graph, results: list[Result]) -> Graph:
+def _report_graph(shapes: Graph, results: Iterable[Result]) -> Graph:
     """The SHACL validation report of `results`, each annotated with its item, lines and messages."""
     report = Graph()
+    for prefix, namespace in (*PREFIXES.items(), ("sh", SH), ("sgs", SGS)):
+        report.bind(prefix, namespace)
     top = BNode()
-    report.add((top, RDF.type, SH.ValidationReport))
-    report.add((top, SH.conforms, Literal(all(r.severity != "Violation" for r in results))))
+    triples: list[tuple[Node, Node, Node]] = [(top, RDF.type, SH.ValidationReport)]
+    conforms = True
     paths: dict[URIRef, Node] = {}
     for result in results:
+        conforms = conforms and result.severity != "Violation"
         node = BNode()
-        report.add((top, SH.result, node))
-        report.add((node, RDF.type, SH.ValidationResult))
-        report.add((node, SH.resultSeverity, SH[result.severity]))
-        report.add((node, SH.focusNode, result.focus))
-        report.add((node, SH.sourceShape, result.shape))
-        sparql = (result.constraint, RDF.type, SH.SPARQLConstraint) in shapes
-        report.add((node, SH.sourceConstraint if sparql else SH.sourceConstraintComponent, result.constraint))
+        triples += [
+            (top, SH.result, node),
+            (node, RDF.type, SH.ValidationResult),
+            (node, SH.resultSeverity, SH[result.severity]),
+            (node, SH.focusNode, result.focus),
+            (node, SH.sourceShape, result.shape),
+            (node, SH.sourceConstraint if _sparql(shapes, result.constraint) else SH.sourceConstraintComponent,
+             result.constraint),
+            (node, SH.resultMessage, Literal(result.message_zh, lang="zh")),
+            (node, SH.resultMessage, Literal(result.message_en, lang="en")),
+        ]  # fmt: skip
         if result.value is not None:
-            report.add((node, SH.value, result.value))
+            triples.append((node, SH.value, result.value))
         if result.path is not None:
-            report.add((node, SH.resultPath, _path_node(shapes, report, result, paths)))
-        _annotate(report, node, result)
+            triples.append((node, SH.resultPath, _path_node(shapes, report, result, paths)))
+        for predicate, number in ((SGS.itemNumber, result.item), (SGS.line, result.line),
+                                  (SGS.valueLine, result.value_line)):  # fmt: skip
+            if number is not None:
+                triples.append((node, predicate, Literal(number)))
+    triples.append((top, SH.conforms, Literal(conforms)))
+    report.addN((s, p, o, report) for s, p, o in triples)
     return report
+
+
+def _sparql(shapes: Graph, constraint: URIRef) -> bool:
+    """True for a SPARQL constraint (or another check's own IRI), not a constraint component."""
+    return not str(constraint).startswith(str(SH)) or (constraint, RDF.type, SH.SPARQLConstraint) in shapes
 
 
 def _path_node(shapes: Graph, report: Graph, result: Result, paths: dict[URIRef, Node]) -> Node:
@@ -432,23 +453,6 @@ def _expand(short: str) -> URIRef:
     prefix, _, name = short.partition(":")
     namespaces = {**PREFIXES, "sh": SH, "sgs": SGS}
     return URIRef(str(namespaces[prefix]) + name) if prefix in namespaces else URIRef(short)
-
-
-def _annotate(report: Graph, node: Node, result: Result) -> None:
-    """Put the result's item, line and both messages on its node in the SHACL report."""
-    report.remove((node, SH.resultMessage, None))
-    report.add((node, SH.resultMessage, Literal(result.message_zh, lang="zh")))
-    report.add((node, SH.resultMessage, Literal(result.message_en, lang="en")))
-    if result.item is not None:
-        report.add((node, SGS.itemNumber, Literal(result.item)))
-    if result.line is not None:
-        report.add((node, SGS.line, Literal(result.line)))
-    if result.value_line is not None:
-        report.add((node, SGS.valueLine, Literal(result.value_line)))
-    for prefix, namespace in PREFIXES.items():
-        report.bind(prefix, namespace)
-    report.bind("sh", SH)
-    report.bind("sgs", SGS)
 
 
 _INTEGERS = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger, XSD.positiveInteger,
