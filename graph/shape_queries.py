@@ -228,17 +228,22 @@ class _Compiler:
         ]
 
     def _counts(self, shape: URIRef, p: str) -> list[str]:
+        """The count branch (DISTINCT: a focus node may be reached by its target more than once)."""
         low, high = self._count(shape, SH.minCount), self._count(shape, SH.maxCount)
         if low is None and high is None:
             return []
+        if low == 1 and high is None:  # cheaper than counting
+            component = f"<{SH.MinCountConstraintComponent}>"
+            return [f"{{TARGET}} FILTER NOT EXISTS {{ ?this {p} ?v_ }} BIND ({component} AS ?component)"]
         tests = ([f"?count_ < {low}"] if low is not None else []) + ([f"?count_ > {high}"] if high is not None else [])
         component = (
             f"<{SH.MinCountConstraintComponent}>" if high is None
             else f"<{SH.MaxCountConstraintComponent}>" if low is None
             else f"IF(?count_ < {low}, <{SH.MinCountConstraintComponent}>, <{SH.MaxCountConstraintComponent}>)"
         )  # fmt: skip
+        count = "COUNT(DISTINCT ?v_)"
         return [
-            f"{{ SELECT ?this (COUNT(DISTINCT ?v_) AS ?count_) WHERE {{ {{TARGET}} OPTIONAL {{ ?this {p} ?v_ }} }} "
+            f"{{ SELECT ?this ({count} AS ?count_) WHERE {{ {{TARGET}} OPTIONAL {{ ?this {p} ?v_ }} }} "
             f"GROUP BY ?this }} FILTER ({' || '.join(tests)}) BIND ({component} AS ?component)"
         ]
 
