@@ -264,7 +264,10 @@ def test_json_report(seed_report):
         "value": "https://servicegraph.example/service/信访事项查询",
         "value_item": 25,
         "value_line": 523,  # item 25's 行使内容 cell
-        "message": {"zh": "行使内容与另一事项完全相同", "en": "the item's content duplicates another item's"},
+        "message": {
+            "zh": "行使内容与其他1个事项完全相同(值为其中序号最小的一项)",
+            "en": "the item's content duplicates that of 1 other item(s) (the value: the lowest-numbered of them)",
+        },
     }
 
 
@@ -294,8 +297,8 @@ def test_cli_seed_exits_0_and_prints_results_by_item(seed_path, seed_report, cap
     assert f"{seed_path}: 98 items checked: 0 Violation," in out.splitlines()[0]
     block = out.split("item 24 (第24项)\n", 1)[1].split("\n\n", 1)[0]
     assert (
-        f"  {seed_path}:504: Warning: 行使内容与另一事项完全相同 | the item's content duplicates"
-        " another item's [value: item 25, line 523]"
+        f"  {seed_path}:504: Warning: 行使内容与其他1个事项完全相同(值为其中序号最小的一项) | the item's content"
+        " duplicates that of 1 other item(s) (the value: the lowest-numbered of them) [value: item 25, line 523]"
     ) in block.splitlines()
     assert out.count(": Info: ") == len(SEED_LOST_NUMBERS)
     assert out.count(f"\n  {seed_path}:") == len(seed_report.results)
