@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
+from servicegraph.api import statutes
 from servicegraph.api.bodies import read_body
 from servicegraph.api.context import Consistent, Context, answer, context
 from servicegraph.graph.currency import TO_REVIEW, Currency, ServiceStatus, currency
@@ -93,17 +94,9 @@ async def _fact_impact(runner: nq.Runner, layer: Graph, fact: Node) -> dict[str,
     """One fact's impact: each service citing its document, checked whole before and after."""
     document = layer.value(fact, SG.document)
     assert isinstance(document, URIRef)  # the status shapes require it
-    touched = await nq.run(runner, "statute-services", {"document": document})
-    agencies: dict[str, set[str]] = {}
-    levels: dict[str, set[tuple[str, str | None]]] = {}
-    for r in touched:
-        service = str(r["service"])
-        agencies.setdefault(service, set())
-        levels.setdefault(service, set())
-        if r["agency_name"]:
-            agencies[service].add(str(r["agency_name"]))
-        if r["level"]:
-            levels[service].add((str(m.sg_key(r["level"])), m.role_key(r["role"])))
+    touched = statutes.services_at(await nq.run(runner, "statute-services", {"basis": document}))
+    agencies = {s.iri: {a.label or a.iri for a in s.agencies} for s in touched}
+    levels = {s.iri: {(lr.level, lr.role) for lr in s.levels} for s in touched}
     services: list[dict[str, Any]] = []
     for service in agencies:
         rows = await nq.run(runner, "citation-status", {"service": URIRef(service)})

@@ -13,7 +13,6 @@ from servicegraph.api.models import (
     ProvisionCitation,
     ProvisionNode,
     ServiceAt,
-    level_key,
     role_key,
 )
 from servicegraph.api.named_queries import Row
@@ -44,32 +43,40 @@ def search_terms(q: str) -> dict[str, Literal] | None:
     }
 
 
-def services_at(rows: list[Row]) -> dict[str, ServiceAt]:
-    """statute-services.rq rows → each service with its agencies and levels, by IRI."""
-    services: dict[str, ServiceAt] = {}
-    for r in rows:
-        iri = str(r["service"])
-        s = services.setdefault(
-            iri, ServiceAt(iri=iri, number=nq.integer(r["number"]), title=str(r["title"]), agencies=[], levels=[])
+def level_roles(joined: object) -> list[LevelRole]:
+    """'township:preliminaryReview county:finalApproval' → LevelRoles in level order."""
+    pairs = [p.split(":", 1) for p in str(joined or "").split()]
+    return sorted((LevelRole(level=lv, role=role_key(SG[role])) for lv, role in pairs), key=LevelRole.order)
+
+
+def services_at(rows: list[Row]) -> list[ServiceAt]:
+    """statute-services.rq rows → each service with its agencies (by name) and levels."""
+    return [
+        ServiceAt(
+            iri=str(r["service"]),
+            number=nq.integer(r["number"]),
+            title=str(r["title"]),
+            agencies=sorted(_agencies(r["agencies"]), key=lambda a: (a.label or "", a.iri)),
+            levels=level_roles(r["level_roles"]),
         )
-        if r["agency"] and all(a.iri != r["agency"] for a in s.agencies):
-            s.agencies.append(Labelled(iri=str(r["agency"]), label=_str(r["agency_name"])))
-        if r["level"]:
-            level = LevelRole(level=str(level_key(r["level"])), role=role_key(r["role"]))
-            if level not in s.levels:
-                s.levels.append(level)
-    for s in services.values():
-        s.levels.sort(key=LevelRole.order)
-    return services
+        for r in rows
+    ]
 
 
-def citations_by_target(rows: list[Row], services: dict[str, ServiceAt]) -> dict[str, list[ProvisionCitation]]:
-    """statute-citations.rq rows → the citations of each provision (or the document), by IRI."""
+def _agencies(joined: object) -> list[Labelled]:
+    """'IRI<TAB>name' lines → the agencies."""
+    pairs = (line.split("\t", 1) for line in str(joined or "").splitlines() if line)
+    return [Labelled(iri=iri, label=name) for iri, name in pairs]
+
+
+def citations_by_target(rows: list[Row], services: list[ServiceAt]) -> dict[str, list[ProvisionCitation]]:
+    """statute-citations.rq rows → the citations by `services` of each provision (or the document), by IRI."""
+    page = {s.iri: s for s in services}
     out: dict[str, list[ProvisionCitation]] = defaultdict(list)
     for r in rows:
-        service = services.get(str(r["service"])) or ServiceAt(
-            iri=str(r["service"]), number=nq.integer(r["number"]), title=str(r["title"]), agencies=[], levels=[]
-        )
+        service = page.get(str(r["service"]))
+        if service is None:  # numbered within the page's range, but on the page before or after
+            continue
         out[str(r["target"])].append(
             ProvisionCitation(
                 iri=str(r["citation"]), line=nq.optional_integer(r["line"]), quote=_str(r["quote"]), service=service
@@ -86,7 +93,7 @@ def provision_tree(rows: list[Row], citations: dict[str, list[ProvisionCitation]
             kind=str(r["kind"]).removeprefix(str(SG)),
             number=str(r["number"]),
             label=_str(r["label"]),
-            services_resting=0,
+            services_resting=nq.optional_integer(r["services"]) or 0,
             citations=citations.get(str(r["provision"]), []),
             children=[],
         )
@@ -97,19 +104,9 @@ def provision_tree(rows: list[Row], citations: dict[str, list[ProvisionCitation]
     for iri, node in nodes.items():
         parent = nodes.get(parents.get(iri, ""))
         (parent.children if parent else roots).append(node)
-    for node in roots:
-        _finish(node)
+    for node in nodes.values():
+        node.children.sort(key=_order)
     return sorted(roots, key=_order)
-
-
-def _finish(node: ProvisionNode) -> set[str]:
-    """Sort children and count the distinct services resting on `node`; their IRIs."""
-    services = {c.service.iri for c in node.citations}
-    for child in node.children:
-        services |= _finish(child)
-    node.children.sort(key=_order)
-    node.services_resting = len(services)
-    return services
 
 
 def _order(node: ProvisionNode) -> tuple[int, int, str]:

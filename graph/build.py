@@ -116,6 +116,8 @@ class _Builder:
         self.m = Minter(base, catalogue.sha256)
         self.triples: list[Triple] = list(_fixed_code_lists())
         self.made: set[URIRef] = set()
+        self.resting: dict[URIRef, set[URIRef]] = defaultdict(set)  # document or provision → services on it or a part
+        self.citing: dict[URIRef, set[URIRef]] = defaultdict(set)  # … → services whose citation names exactly it
 
     def add(self, s: Node, p: Node, o: Node) -> None:
         self.triples.append((s, p, o))
@@ -347,6 +349,9 @@ class _Builder:
         doc = statutes.document(c)
         doc_iri = doc_iris[id(doc)]
         target = self.provision(doc, doc_iri, c.provision)
+        self.citing[target].add(service)
+        for depth in range(len(c.provision) + 1):
+            self.resting[iris.provision(doc_iri, c.provision[:depth])].add(service)
         iri = iris.citation(service, n)
         self.triples += [
             (service, CPSV.follows, iri),
@@ -370,6 +375,12 @@ class _Builder:
             self.add(iri, SG.provisionText, zh(c.provision_text))
         if c.quote:
             self.add(iri, SG.quote, zh(c.quote))
+
+    def service_counts(self) -> None:
+        """Each cited resource's sg:servicesResting and sg:servicesCiting, so queries read
+        how many services rest on it instead of counting every citation (docs/model.md)."""
+        for counts, predicate in ((self.resting, SG.servicesResting), (self.citing, SG.servicesCiting)):
+            self.triples += [(r, predicate, Literal(len(services))) for r, services in counts.items()]
 
 
 def document_iris(statutes: Statutes, minter: Minter) -> dict[int, URIRef]:
@@ -433,6 +444,7 @@ def _build(catalogue: Catalogue, base: str, generated: datetime | None, issued: 
         by_number[item.number].append(b.m.service(k))
     for item, k in zip(catalogue.items, keys, strict=True):
         b.service(item, b.m.service(k), statutes, doc_iris, by_number)
+    b.service_counts()
     # Every term is made above: skip Graph.addN's per-triple checks (a quarter of the fill)
     graph.store.addN((s, p, o, graph) for s, p, o in b.triples)
     return graph
