@@ -285,7 +285,7 @@ class Review(BaseModel):
     documents_with_known_status: int
     services_to_review: int
     services_only_on_repealed_law: list[int]
-    services: list[ServiceReview] = Field(description="The services to review.")
+    services: Page[ServiceReview] = Field(description="A page of the services to review.")
 
 
 class StatusFactInfo(BaseModel):
@@ -308,7 +308,7 @@ class StatuteReview(BaseModel):
     replacement_title: str | None
     source: str | None
     facts: list[StatusFactInfo]
-    services: list[ServiceReview] = Field(description="Every service citing the document.")
+    services: Page[ServiceReview] = Field(description="A page of the services citing the document.")
 
 
 class ImpactService(BaseModel):

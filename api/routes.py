@@ -16,6 +16,7 @@ from servicegraph.api.context import Context, Ctx, answer
 from servicegraph.api.tables import Tabular, output_format
 from servicegraph.api.urls import public_url
 from servicegraph.graph.code_lists import concept
+from servicegraph.graph.namespaces import SG
 from servicegraph.loaders.codes import Level, Role
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=Tabular, dependencies=[Depends(output_format)])
@@ -29,6 +30,13 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many items t
 
 def _labelled(rows: list[nq.Row], field: str) -> list[m.Labelled]:
     return [m.Labelled(iri=str(r["term"]), label=_s(r["label"])) for r in rows if r["field"] == field]
+
+
+def _level_roles(joined: object) -> list[m.LevelRole]:
+    """'township:preliminaryReview county:finalApproval' → LevelRoles in level order."""
+    pairs = [p.split(":", 1) for p in str(joined or "").split()]
+    roles = [m.LevelRole(level=lv, role=m.role_key(SG[role])) for lv, role in pairs]
+    return sorted(roles, key=m.LevelRole.order)
 
 
 def _s(value: object) -> str | None:
@@ -208,8 +216,7 @@ async def get_statute(
     labels = {str(t["provision"]): t["label"] for t in tree_rows}
     if provision and str(resource) not in labels:
         raise HTTPException(404, f"{key} has no cited provision {provision}")
-    page, total = await answer(nq.run_page(ctx.runner, "statute-services", {"basis": resource}, limit, offset))
-    services = statutes.services_at(page)
+    services, total = await answer(statutes.services_page(ctx.runner, resource, limit, offset))
     citations: dict[str, list[m.ProvisionCitation]] = {}
     if services:
         first, last = Literal(services[0].number), Literal(services[-1].number)
@@ -305,7 +312,7 @@ async def get_agency(ctx: Ctx, key: str, limit: Limit = 50, offset: Offset = 0) 
             iri=str(r["service"]),
             number=nq.integer(r["number"]),
             title=str(r["title"]),
-            levels=statutes.level_roles(r["level_roles"]),
+            levels=_level_roles(r["level_roles"]),
         )
         for r in page
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from servicegraph.api import named_queries as nq
 from servicegraph.api.models import (
@@ -13,6 +13,7 @@ from servicegraph.api.models import (
     ProvisionCitation,
     ProvisionNode,
     ServiceAt,
+    level_key,
     role_key,
 )
 from servicegraph.api.named_queries import Row
@@ -43,30 +44,43 @@ def search_terms(q: str) -> dict[str, Literal] | None:
     }
 
 
-def level_roles(joined: object) -> list[LevelRole]:
-    """'township:preliminaryReview county:finalApproval' → LevelRoles in level order."""
-    pairs = [p.split(":", 1) for p in str(joined or "").split()]
-    return sorted((LevelRole(level=lv, role=role_key(SG[role])) for lv, role in pairs), key=LevelRole.order)
+async def services_page(runner: nq.Runner, basis: URIRef, limit: int, offset: int) -> tuple[list[ServiceAt], int]:
+    """A page of the services resting on `basis` (a document or provision), by number,
+    with their agencies and levels; and how many rest on it."""
+    rows, total = await nq.run_page(runner, "statute-services", {"basis": basis}, limit, offset)
+    return await _described(runner, basis, rows), total
 
 
-def services_at(rows: list[Row]) -> list[ServiceAt]:
-    """statute-services.rq rows → each service with its agencies (by name) and levels."""
+async def all_services(runner: nq.Runner, basis: URIRef) -> list[ServiceAt]:
+    """Every service resting on `basis`, with its agencies and levels."""
+    return await _described(runner, basis, await nq.run(runner, "statute-services", {"basis": basis}))
+
+
+async def _described(runner: nq.Runner, basis: URIRef, rows: list[Row]) -> list[ServiceAt]:
+    """statute-services.rq rows, with the agencies and levels of the services among them."""
+    if not rows:
+        return []
+    span: dict[str, nq.Term] = {
+        "basis": basis,
+        "first": Literal(nq.integer(rows[0]["number"])),
+        "last": Literal(nq.integer(rows[-1]["number"])),
+    }
+    agencies: dict[str, list[Labelled]] = defaultdict(list)
+    for a in await nq.run(runner, "statute-service-agencies", span):
+        agencies[str(a["service"])].append(Labelled(iri=str(a["agency"]), label=_str(a["name"])))
+    levels: dict[str, list[LevelRole]] = defaultdict(list)
+    for lv in await nq.run(runner, "statute-service-levels", span):
+        levels[str(lv["service"])].append(LevelRole(level=str(level_key(lv["level"])), role=role_key(lv["role"])))
     return [
         ServiceAt(
             iri=str(r["service"]),
             number=nq.integer(r["number"]),
             title=str(r["title"]),
-            agencies=sorted(_agencies(r["agencies"]), key=lambda a: (a.label or "", a.iri)),
-            levels=level_roles(r["level_roles"]),
+            agencies=agencies[str(r["service"])],
+            levels=sorted(levels[str(r["service"])], key=LevelRole.order),
         )
         for r in rows
     ]
-
-
-def _agencies(joined: object) -> list[Labelled]:
-    """'IRI<TAB>name' lines → the agencies."""
-    pairs = (line.split("\t", 1) for line in str(joined or "").splitlines() if line)
-    return [Labelled(iri=iri, label=name) for iri, name in pairs]
 
 
 def citations_by_target(rows: list[Row], services: list[ServiceAt]) -> dict[str, list[ProvisionCitation]]:

@@ -350,8 +350,11 @@ class _Builder:
         doc_iri = doc_iris[id(doc)]
         target = self.provision(doc, doc_iri, c.provision)
         self.citing[target].add(service)
-        for depth in range(len(c.provision) + 1):
-            self.resting[iris.provision(doc_iri, c.provision[:depth])].add(service)
+        for depth in range(len(c.provision) + 1):  # the document, the provisions holding the target, the target
+            basis = iris.provision(doc_iri, c.provision[:depth])
+            if service not in self.resting[basis]:
+                self.resting[basis].add(service)
+                self.add(service, SG.restsOn, basis)
         iri = iris.citation(service, n)
         self.triples += [
             (service, CPSV.follows, iri),

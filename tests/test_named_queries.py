@@ -118,13 +118,17 @@ def test_shared_articles_roll_paragraphs_up(sample: Sync) -> None:
 def test_statute_services_page_a_document_or_a_provision(sample: Sync) -> None:
     rows, total = sample.page("statute-services", {"basis": URIRef(ELECTRICITY)}, 2, 0)
     assert [r["number"] for r in rows] == [30, 31] and total == 3  # 30, 31 and 32 rest on the law
-    (second,), _ = sample.page("statute-services", {"basis": URIRef(ELECTRICITY)}, 1, 1)
-    assert second["number"] == 31
-    assert sorted(second["agencies"].splitlines()) == [
-        f"{B}agency/乡镇人民政府-街道办事处-\t乡镇人民政府(街道办事处)",
-        f"{B}agency/县供电公司\t县供电公司",
+    span = {"basis": URIRef(ELECTRICITY), "first": Literal(31), "last": Literal(31)}
+    agencies = sample.run("statute-service-agencies", span)
+    assert [(r["service"], r["name"]) for r in agencies] == [
+        (f"{B}service/供电乙", "乡镇人民政府(街道办事处)"),
+        (f"{B}service/供电乙", "县供电公司"),
     ]
-    assert sorted(second["level_roles"].split()) == ["county:finalApproval", "township:preliminaryReview"]
+    levels = sample.run("statute-service-levels", span)
+    assert sorted((r["level"], r["role"]) for r in levels) == [
+        (f"{SG}county", f"{SG}finalApproval"),
+        (f"{SG}township", f"{SG}preliminaryReview"),
+    ]
     rows, total = sample.page("statute-services", {"basis": URIRef(f"{ELECTRICITY}/art_26")}, 10, 0)
     assert [r["number"] for r in rows] == [30, 31] and total == 2  # 31 through its paragraph 2
     rows, total = sample.page("statute-services", {"basis": URIRef(f"{ELECTRICITY}/art_26/par_2")}, 10, 0)

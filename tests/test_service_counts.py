@@ -1,4 +1,4 @@
-"""The builder's sg:servicesResting and sg:servicesCiting (docs/model.md) against the
+"""The builder's sg:restsOn, sg:servicesResting and sg:servicesCiting (docs/model.md) against the
 citations themselves: the expected counts come from the loader's records (each item's
 citations, documents merged by graph.statutes), not from the graph's counts."""
 
@@ -45,5 +45,10 @@ def test_counts_match_the_records(seed_graph: Graph, seed_catalogue) -> None:
     )
     assert counts(seed_graph, SG.servicesResting) == {r: len(n) for r, n in resting.items()}
     assert counts(seed_graph, SG.servicesCiting) == {r: len(n) for r, n in citing.items()}
+    numbers = {s: int(n) for s, n in seed_graph.subject_objects(SG.number)}  # type: ignore[call-overload]
+    rests = defaultdict(set)
+    for service, basis in seed_graph.subject_objects(SG.restsOn):
+        rests[basis].add(numbers[service])
+    assert rests == resting
     electricity = URIRef("https://servicegraph.example/legal/中华人民共和国电力法/art_26")
     assert counts(seed_graph, SG.servicesResting)[electricity] == 5  # items 44–48 (README)
