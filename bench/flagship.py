@@ -3,8 +3,10 @@
     .venv/bin/python bench/flagship.py [--sizes 100 1000] [--runs 7] [--before main]
 
 Each request is the named queries the API runs for it (page and count; for a statute, every
-query of its answer), on pyoxigraph's `Store` in process through `OxigraphStore` (results
-serialized as SPARQL JSON under the server's 16 MiB limit), with no HTTP and no cache:
+query of its answer), with no cache, on each engine: pyoxigraph's `Store` in process through
+`OxigraphStore` (results serialized as SPARQL JSON under the server's 16 MiB limit), and an
+Oxigraph server (`oxigraph load` then `oxigraph serve-read-only`, the values written into the
+query text as the remote engine writes them, over the SPARQL protocol):
 - shared, rolled up: `/api/provisions/shared?rollup=true` (shared-articles + .count);
 - shared: `/api/provisions/shared` (shared-provisions + .count);
 - statute services, first page: the services resting on 中华人民共和国电力法 (before: the
@@ -25,14 +27,19 @@ counts multiplied by ten (the parts are alike): 98,000 services citing the same 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import re
+import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 from dumps import part_files  # bench/dumps.py (the script's directory)
 from rdflib import Literal, URIRef
@@ -42,7 +49,8 @@ from servicegraph.store.engine import QueryRequest
 from servicegraph.store.errors import ResultTooLarge
 from servicegraph.store.formats import SPARQL_JSON
 from servicegraph.store.limits import MAX_RESULT_BYTES
-from servicegraph.store.oxigraph import OxigraphStore
+from servicegraph.store.oxigraph import OxigraphStore, to_oxigraph
+from servicegraph.store.sparql_text import substitute
 
 ROOT = Path(__file__).resolve().parent.parent
 B = DEFAULT_BASE
@@ -98,21 +106,47 @@ def requests_after(run: Run) -> dict[str, Callable[[], object]]:
     }
 
 
-def runner(store: OxigraphStore, revision: str | None) -> Run:
-    import json
+Execute = Callable[[str, dict], bytes]
+"""Runs a query text with bindings on one engine; the SPARQL JSON body."""
 
+
+def runner(execute: Execute, revision: str | None) -> Run:
     def run(name: str, bindings: dict, limit: int | None = None) -> list[dict]:
         text = query_text(name, revision) + (f"\nLIMIT {limit} OFFSET 0\n" if limit else "")
-        body = store.execute(QueryRequest(text, SPARQL_JSON, None, None, bindings)).body
-        rows = json.loads(body)["results"]["bindings"]
+        rows = json.loads(execute(text, bindings))["results"]["bindings"]
         return [{k: int(v["value"]) if k == "number" else v["value"] for k, v in row.items()} for row in rows]
 
     return run
 
 
+def embedded(store: ox.Store) -> Execute:
+    engine = OxigraphStore(store, MAX_RESULT_BYTES)
+    return lambda text, bindings: engine.execute(QueryRequest(text, SPARQL_JSON, None, None, bindings)).body
+
+
+def remote(url: str) -> Execute:
+    """An Oxigraph server's SPARQL endpoint, the values written into the text (as the remote engine does)."""
+    client = httpx.Client(timeout=600)
+
+    def execute(text: str, bindings: dict) -> bytes:
+        query = substitute(text, {k: str(to_oxigraph(v)) for k, v in bindings.items()})
+        answer = client.post(url, data={"query": query}, headers={"Accept": SPARQL_JSON})
+        answer.raise_for_status()
+        if len(answer.content) > MAX_RESULT_BYTES:
+            raise ResultTooLarge("over the result limit")
+        return answer.content
+
+    return execute
+
+
+BUDGET = 120.0
+"""Seconds of runs per request and size: past it no further run starts (the slowest old
+queries take minutes at 1000×), so a cell may hold fewer runs than asked (shown as [n])."""
+
+
 def timed(call: Callable[[], object], runs: int) -> list[float] | str:
-    samples = []
-    for _ in range(runs):
+    samples: list[float] = []
+    while len(samples) < runs and sum(samples) < BUDGET * 1000:
         started = time.perf_counter()
         try:
             call()
@@ -151,25 +185,55 @@ def graph_file(copies: int, directory: Path) -> Path:
     return part if copies == 100 else copies_1000(part, directory / "copies-1000-synthetic.nt")
 
 
-def one_size(copies: int, directory: Path, runs: int, before: str) -> Iterator[tuple[str, str, str]]:
+def one_size(copies: int, directory: Path, runs: int, before: str, engine: str) -> Iterator[tuple[str, str, str]]:
     path = graph_file(copies, directory)
     with tempfile.TemporaryDirectory(prefix="flagship-", dir=directory) as where:
-        store = ox.Store(where)
         started = time.perf_counter()
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-        print(f"{copies}×: {len(store)} triples loaded in {time.perf_counter() - started:.0f} s", flush=True)
-        embedded = OxigraphStore(store, MAX_RESULT_BYTES)
-        old, new = requests_before(runner(embedded, before)), requests_after(runner(embedded, None))
-        for name in old:
-            yield name, _cell(timed(old[name], runs)), _cell(timed(new[name], runs))
-        del store
+        if engine == "embedded":
+            store = ox.Store(where)
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+            with_engine = contextlib.nullcontext(embedded(store))
+        else:
+            oxigraph = str(Path(sys.executable).parent / "oxigraph")
+            load = [oxigraph, "load", "--location", where, "--file", str(path)]
+            subprocess.run(load, check=True, capture_output=True)
+            with_engine = _server(oxigraph, where)
+        print(f"{copies}× on {engine}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        with with_engine as execute:
+            old, new = requests_before(runner(execute, before)), requests_after(runner(execute, None))
+            for name in old:
+                yield name, _cell(timed(old[name], runs), runs), _cell(timed(new[name], runs), runs)
 
 
-def _cell(samples: list[float] | str) -> str:
+@contextlib.contextmanager
+def _server(oxigraph: str, location: str) -> Iterator[Execute]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([oxigraph, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}"])
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield remote(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def _cell(samples: list[float] | str, runs: int) -> str:
     if isinstance(samples, str):
         return samples
     p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
-    return f"{statistics.median(samples):.0f} / {p99:.0f}"
+    fewer = f" [{len(samples)}]" if len(samples) < runs else ""
+    return f"{statistics.median(samples):.0f} / {p99:.0f}{fewer}"
 
 
 def main() -> None:
@@ -178,12 +242,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--before", default="main", help="git revision of the queries before")
     parser.add_argument("--directory", type=Path, default=Path("/tmp/servicegraph-dumps"))
+    parser.add_argument("--engines", nargs="+", default=["embedded", "oxigraph"], choices=["embedded", "oxigraph"])
     args = parser.parse_args()
     print(f"p50 / p99 ms of {args.runs} runs, pyoxigraph in process; before = {args.before}'s queries")
-    print(f"{'size':>6} {'request':30} {'before':>18} {'after':>18}")
+    print(f"{'size':>6} {'engine':9} {'request':30} {'before':>18} {'after':>18}")
     for copies in args.sizes:
-        for name, before, after in one_size(copies, args.directory, args.runs, args.before):
-            print(f"{copies:>5}× {name:30} {before:>18} {after:>18}", flush=True)
+        for engine in args.engines:
+            for name, before, after in one_size(copies, args.directory, args.runs, args.before, engine):
+                print(f"{copies:>5}× {engine:9} {name:30} {before:>18} {after:>18}", flush=True)
 
 
 if __name__ == "__main__":
