@@ -185,7 +185,9 @@ def graph_file(copies: int, directory: Path) -> Path:
     return part if copies == 100 else copies_1000(part, directory / "copies-1000-synthetic.nt")
 
 
-def one_size(copies: int, directory: Path, runs: int, before: str, engine: str) -> Iterator[tuple[str, str, str]]:
+def one_size(
+    copies: int, directory: Path, runs: int, before: str | None, engine: str
+) -> Iterator[tuple[str, str, str]]:
     path = graph_file(copies, directory)
     with tempfile.TemporaryDirectory(prefix="flagship-", dir=directory) as where:
         started = time.perf_counter()
@@ -200,9 +202,10 @@ def one_size(copies: int, directory: Path, runs: int, before: str, engine: str) 
             with_engine = _server(oxigraph, where)
         print(f"{copies}× on {engine}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
         with with_engine as execute:
-            old, new = requests_before(runner(execute, before)), requests_after(runner(execute, None))
+            old, new = requests_before(runner(execute, before or "HEAD")), requests_after(runner(execute, None))
             for name in old:
-                yield name, _cell(timed(old[name], runs), runs), _cell(timed(new[name], runs), runs)
+                was = _cell(timed(old[name], runs), runs) if before else "—"
+                yield name, was, _cell(timed(new[name], runs), runs)
 
 
 @contextlib.contextmanager
@@ -240,11 +243,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], choices=[100, 1000])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--before", default="main", help="git revision of the queries before")
+    parser.add_argument("--before", default="main", help="git revision of the queries before; '' skips them")
     parser.add_argument("--directory", type=Path, default=Path("/tmp/servicegraph-dumps"))
     parser.add_argument("--engines", nargs="+", default=["embedded", "oxigraph"], choices=["embedded", "oxigraph"])
     args = parser.parse_args()
-    print(f"p50 / p99 ms of {args.runs} runs, pyoxigraph in process; before = {args.before}'s queries")
+    print(f"p50 / p99 ms of {args.runs} runs, no cache; before = the queries at {args.before or '—'}")
     print(f"{'size':>6} {'engine':9} {'request':30} {'before':>18} {'after':>18}")
     for copies in args.sizes:
         for engine in args.engines:

@@ -8,12 +8,15 @@ statutes, so every statute is cited by 4× the services) answer about as many by
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from http_server import serving
+
+from servicegraph.api.pages.render import PAGE
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 COPIES = 4
@@ -128,3 +131,15 @@ def _citations(body: object) -> Iterator[dict]:
     elif isinstance(body, list):
         for value in body:
             yield from _citations(value)
+
+
+def test_pages_show_the_first_page_and_link_the_next_in_chinese(copies_server: httpx.Client) -> None:
+    browser = {"Accept": "text/html"}
+    path = "/agencies/乡镇人民政府-街道办事处"
+    total = copies_server.get(f"/api{path}", params={"limit": 1}).json()["services"]["total"]
+    assert total > PAGE  # the township office carries more than a page of the copies' services
+    first = copies_server.get(path, headers=browser).text
+    assert f"第 1–{PAGE} 项，共 {total} 项" in first and "下一页" in first and 'rel="prev"' not in first
+    (next_href,) = re.findall(r'<a rel="next" href="([^"]+)"', first)
+    second = copies_server.get(next_href.replace("&amp;", "&"), headers=browser).text
+    assert f"第 {PAGE + 1}–" in second and 'rel="prev"' in second
