@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from servicegraph.graph.code_lists import level_of, role_of
 from servicegraph.graph.namespaces import SG
@@ -44,6 +44,16 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
     items: list[T]
+
+    @computed_field(description="The offset of the next page; None on the last.")  # type: ignore[prop-decorator]
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.limit and self.offset + self.limit < self.total else None
+
+    @computed_field(description="The offset of the previous page; None on the first.")  # type: ignore[prop-decorator]
+    @property
+    def prev_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
 
 
 class Labelled(BaseModel):
@@ -170,7 +180,7 @@ class ProvisionNode(BaseModel):
     number: str
     label: str | None
     services_resting: int = Field(description="Services citing this provision or any part of it.")
-    citations: list[ProvisionCitation]
+    citations: list[ProvisionCitation] = Field(description="Citations of it by the services of the page.")
     children: list[ProvisionNode]
 
 
@@ -181,17 +191,27 @@ class StatuteDetail(DocumentRef):
     serial: int | None
     document_type: str | None
     variants: list[str] = Field(description="Every other title the catalogue cites it under.")
-    services: list[ServiceAt] = Field(description="Every service resting on the document.")
-    citations: list[ProvisionCitation] = Field(description="Citations of the whole document.")
-    provisions: list[ProvisionNode] = Field(description="The cited provisions, as a tree.")
+    provision: Labelled | None = Field(
+        description="The provision whose services are paged (?provision=); None: the whole document."
+    )
+    services: Page[ServiceAt] = Field(
+        description="A page of the services resting on the document (or on the provision), by item number."
+    )
+    citations: list[ProvisionCitation] = Field(description="Citations of the whole document by the page's services.")
+    provisions: list[ProvisionNode] = Field(
+        description="The cited provisions, as a tree (as large as the document, not the catalogue); under each, "
+        "the citations by the page's services."
+    )
 
 
 class SharedProvision(BaseModel):
     iri: str
     label: str
     document: DocumentRef
-    services: int = Field(description="How many services rest on the provision.")
-    service_numbers: list[int]
+    path: str = Field(description="The provision within its document, e.g. art_26/pnt_1: its IRI after the document's.")
+    services: int = Field(
+        description="How many services rest on the provision: /api/statutes/{document.key}?provision={path} pages them."
+    )
 
 
 class LevelRoleCount(LevelRole):
@@ -265,7 +285,7 @@ class Review(BaseModel):
     documents_with_known_status: int
     services_to_review: int
     services_only_on_repealed_law: list[int]
-    services: list[ServiceReview] = Field(description="The services to review.")
+    services: Page[ServiceReview] = Field(description="A page of the services to review.")
 
 
 class StatusFactInfo(BaseModel):
@@ -288,8 +308,9 @@ class StatuteReview(BaseModel):
     replacement_title: str | None
     source: str | None
     facts: list[StatusFactInfo]
-    services: list[ServiceReview] = Field(
-        description="Every service citing the document, with all its citations (not only those of this document)."
+    services: Page[ServiceReview] = Field(
+        description="A page of the services citing the document, each with all its citations"
+        " (not only those of this document)."
     )
 
 

@@ -23,8 +23,10 @@ from rdflib.term import Node
 
 from servicegraph.api import models as m
 from servicegraph.api import named_queries as nq
+from servicegraph.api import statutes
 from servicegraph.api.bodies import read_body
 from servicegraph.api.context import Consistent, Context, answer, context
+from servicegraph.api.routes import Limit, Offset
 from servicegraph.graph.currency import TO_REVIEW, Currency, ServiceStatus, currency
 from servicegraph.graph.namespaces import DCTERMS, ELI, RDF, RDFS, SG
 from servicegraph.graph.status import CONCEPT_NAMES, CitedDocument, DocumentIndex, build_status_graph
@@ -97,17 +99,9 @@ async def _fact_impact(runner: nq.Runner, layer: Graph, fact: Node) -> dict[str,
     """One fact's impact: each service citing its document, checked whole before and after."""
     document = layer.value(fact, SG.document)
     assert isinstance(document, URIRef)  # the status shapes require it
-    touched = await nq.run(runner, "statute-services", {"document": document})
-    agencies: dict[str, set[str]] = {}
-    levels: dict[str, set[tuple[str, str | None]]] = {}
-    for r in touched:
-        service = str(r["service"])
-        agencies.setdefault(service, set())
-        levels.setdefault(service, set())
-        if r["agency_name"]:
-            agencies[service].add(str(r["agency_name"]))
-        if r["level"]:
-            levels[service].add((str(m.sg_key(r["level"])), m.role_key(r["role"])))
+    touched = await statutes.all_services(runner, document)
+    agencies = {s.iri: {a.label or a.iri for a in s.agencies} for s in touched}
+    levels = {s.iri: {(lr.level, lr.role) for lr in s.levels} for s in touched}
     services: list[dict[str, Any]] = []
     for service in agencies:
         rows = await nq.run(runner, "citation-status", {"service": URIRef(service)})
@@ -188,10 +182,10 @@ def _as_published(rows: list[nq.Row], layer: Graph, fact: Node) -> list[nq.Row]:
     response_model=m.Review,
     summary="Services to review: a cited document amended since the catalogue's date, replaced or repealed",
 )
-async def list_review(ctx: Ctx) -> dict[str, Any]:
+async def list_review(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     result = await answer(check(ctx.runner))
     doc = result.to_json()
-    doc["services"] = [s.to_json() for s in result.services if s.review]
+    doc["services"] = _page([s for s in result.services if s.review], limit, offset)
     return doc
 
 
@@ -219,7 +213,7 @@ async def service_review(ctx: Ctx, number: int) -> dict[str, Any]:
     summary="One cited document's status facts and the services citing it, with their review status",
     responses={404: {"description": "No cited document has that key."}},
 )
-async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
+async def statute_review(ctx: Ctx, key: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     document = ctx.iri(f"legal/{key}")
     result = await answer(check(ctx.runner, document=document))
     if not result.services:
@@ -238,8 +232,14 @@ async def statute_review(ctx: Ctx, key: str) -> dict[str, Any]:
         "replacement_title": first.replacement_title,
         "source": first.source,
         "facts": [asdict(f) | {"date": f.date.isoformat()} for f in first.facts],
-        "services": [s.to_json() for s in services],
+        "services": _page(services, limit, offset),
     }
+
+
+def _page(services: list[ServiceStatus], limit: int, offset: int) -> m.Page[m.ServiceReview]:
+    """One page of `services` (checked whole: the check reads every citation of the catalogue)."""
+    items = [m.ServiceReview.model_validate(s.to_json()) for s in services[offset : offset + limit]]
+    return m.Page(total=len(services), limit=limit, offset=offset, items=items)
 
 
 @router.post(

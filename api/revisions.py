@@ -31,7 +31,9 @@ from starlette.datastructures import UploadFile
 from servicegraph.api import jobs
 from servicegraph.api.bodies import read_body
 from servicegraph.api.jobs import Answer
+from servicegraph.api.models import Page
 from servicegraph.api.openapi import ACCEPTED, PREFER
+from servicegraph.api.routes import Limit, Offset
 from servicegraph.api.tables import columns_of, csv_response, output_format, rows_of, wants_csv
 from servicegraph.graph.diff import ChangeSet, diff_catalogues, to_text
 from servicegraph.graph.media_types import TURTLE
@@ -107,13 +109,16 @@ def revision_meta(revisions: Revisions, revision_id: str) -> RevisionMeta:
 
 @router.get(
     "",
-    summary="Every revision, oldest first, and which one is current (format=csv: the list as CSV)",
+    summary="The revisions, oldest first, a page at a time, and which one is current (format=csv: the page as CSV)",
     responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
     dependencies=[Depends(output_format)],
 )
-async def list_revisions(request: Request) -> Any:
+async def list_revisions(request: Request, limit: Limit = 50, offset: Offset = 0) -> Any:
     revisions = _revisions(request)
-    listing = {"current": revisions.current, "revisions": [m.to_json() for m in revisions.store.revisions()]}
+    metas = revisions.store.revisions()
+    items = [m.to_json() for m in metas[offset : offset + limit]]
+    page = Page[dict[str, Any]](total=len(metas), limit=limit, offset=offset, items=items)
+    listing = {"current": revisions.current, **page.model_dump(exclude={"items"}), "revisions": page.items}
     if wants_csv(request):
         rows = rows_of(listing) or []
         return csv_response(columns_of(rows), rows, "revisions")

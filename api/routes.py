@@ -32,19 +32,19 @@ def _labelled(rows: list[nq.Row], field: str) -> list[m.Labelled]:
     return [m.Labelled(iri=str(r["term"]), label=_s(r["label"])) for r in rows if r["field"] == field]
 
 
+def _level_roles(joined: object) -> list[m.LevelRole]:
+    """'township:preliminaryReview county:finalApproval' → LevelRoles in level order."""
+    pairs = [p.split(":", 1) for p in str(joined or "").split()]
+    roles = [m.LevelRole(level=lv, role=m.role_key(SG[role])) for lv, role in pairs]
+    return sorted(roles, key=m.LevelRole.order)
+
+
 def _s(value: object) -> str | None:
     return None if value is None else str(value)
 
 
 def _document(ctx: Context, iri: object, title: object) -> m.DocumentRef:
     return m.DocumentRef(iri=str(iri), key=ctx.key(iri, "legal"), title=str(title))
-
-
-def _level_roles(joined: object) -> list[m.LevelRole]:
-    """'township:preliminaryReview county:finalApproval' → LevelRoles in level order."""
-    pairs = [p.split(":", 1) for p in str(joined or "").split()]
-    roles = [m.LevelRole(level=lv, role=m.role_key(SG[role])) for lv, role in pairs]
-    return sorted(roles, key=m.LevelRole.order)
 
 
 # --- services -----------------------------------------------------------------------------
@@ -194,18 +194,35 @@ async def search_statutes(
 @router.get(
     "/statutes/{key}",
     response_model=m.StatuteDetail,
-    summary="One legal document: its provision tree, and under each provision the services, "
-    "agencies, levels and quoted wording",
-    responses={404: {"description": "No document has that key."}},
+    summary="One legal document: its provision tree, and a page of the services resting on it (or on one "
+    "provision) with their agencies, levels and the wording each quotes",
+    responses={404: {"description": "No document has that key, or it has no such cited provision."}},
 )
-async def get_statute(ctx: Ctx, key: str) -> m.StatuteDetail:
-    document = {"document": ctx.iri(f"legal/{key}")}
-    rows = await answer(nq.run(ctx.runner, "statute", document))
+async def get_statute(
+    ctx: Ctx,
+    key: str,
+    provision: Annotated[
+        str | None, Query(max_length=200, description="Page the services resting on this provision, e.g. art_26.")
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> m.StatuteDetail:
+    document = ctx.iri(f"legal/{key}")
+    rows = await answer(nq.run(ctx.runner, "statute", {"document": document}))
     if not rows:
         raise HTTPException(404, f"no legal document {key}")
-    services = statutes.services_at(await answer(nq.run(ctx.runner, "statute-services", document)))
-    citations = statutes.citations_by_target(await answer(nq.run(ctx.runner, "statute-citations", document)), services)
-    tree = statutes.provision_tree(await answer(nq.run(ctx.runner, "statute-provisions", document)), citations)
+    tree_rows = await answer(nq.run(ctx.runner, "statute-provisions", {"document": document}))
+    resource = ctx.iri(f"legal/{key}/{provision}") if provision else document
+    labels = {str(t["provision"]): t["label"] for t in tree_rows}
+    if provision and str(resource) not in labels:
+        raise HTTPException(404, f"{key} has no cited provision {provision}")
+    services, total = await answer(statutes.services_page(ctx.runner, resource, limit, offset))
+    citations: dict[str, list[m.ProvisionCitation]] = {}
+    if services:
+        first, last = Literal(services[0].number), Literal(services[-1].number)
+        numbers: dict[str, nq.Term] = {"document": document, "first": first, "last": last}
+        citation_rows = await answer(nq.run(ctx.runner, "statute-citations", numbers))
+        citations = statutes.citations_by_target(citation_rows, services)
     r = rows[0]
     return m.StatuteDetail(
         **_document(ctx, r["document"], r["title"]).model_dump(),
@@ -215,9 +232,10 @@ async def get_statute(ctx: Ctx, key: str) -> m.StatuteDetail:
         serial=nq.optional_integer(r["serial"]),
         document_type=m.sg_key(r["document_type"]),
         variants=sorted({str(v["variant"]) for v in rows if v["variant"]}),
-        services=sorted(services.values(), key=lambda s: s.number),
-        citations=citations.get(str(r["document"]), []),
-        provisions=tree,
+        provision=m.Labelled(iri=str(resource), label=_s(labels[str(resource)])) if provision else None,
+        services=m.Page(total=total, limit=limit, offset=offset, items=services),
+        citations=citations.get(str(document), []),
+        provisions=statutes.provision_tree(tree_rows, citations),
     )
 
 
@@ -243,8 +261,8 @@ async def shared_provisions(
             iri=str(r["provision"]),
             label=str(r["label"]),
             document=_document(ctx, r["document"], r["document_title"]),
+            path=str(r["provision"]).removeprefix(f"{r['document']}/"),
             services=nq.integer(r["services"]),
-            service_numbers=sorted(map(int, str(r["service_numbers"]).split())),
         )
         for r in rows
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from servicegraph.api import named_queries as nq
 from servicegraph.api.models import (
@@ -44,32 +44,53 @@ def search_terms(q: str) -> dict[str, Literal] | None:
     }
 
 
-def services_at(rows: list[Row]) -> dict[str, ServiceAt]:
-    """statute-services.rq rows → each service with its agencies and levels, by IRI."""
-    services: dict[str, ServiceAt] = {}
-    for r in rows:
-        iri = str(r["service"])
-        s = services.setdefault(
-            iri, ServiceAt(iri=iri, number=nq.integer(r["number"]), title=str(r["title"]), agencies=[], levels=[])
+async def services_page(runner: nq.Runner, basis: URIRef, limit: int, offset: int) -> tuple[list[ServiceAt], int]:
+    """A page of the services resting on `basis` (a document or provision), by number,
+    with their agencies and levels; and how many rest on it."""
+    rows, total = await nq.run_page(runner, "statute-services", {"basis": basis}, limit, offset)
+    return await _described(runner, basis, rows), total
+
+
+async def all_services(runner: nq.Runner, basis: URIRef) -> list[ServiceAt]:
+    """Every service resting on `basis`, with its agencies and levels."""
+    return await _described(runner, basis, await nq.run(runner, "statute-services", {"basis": basis}))
+
+
+async def _described(runner: nq.Runner, basis: URIRef, rows: list[Row]) -> list[ServiceAt]:
+    """statute-services.rq rows, with the agencies and levels of the services among them."""
+    if not rows:
+        return []
+    span: dict[str, nq.Term] = {
+        "basis": basis,
+        "first": Literal(nq.integer(rows[0]["number"])),
+        "last": Literal(nq.integer(rows[-1]["number"])),
+    }
+    agencies: dict[str, list[Labelled]] = defaultdict(list)
+    for a in await nq.run(runner, "statute-service-agencies", span):
+        agencies[str(a["service"])].append(Labelled(iri=str(a["agency"]), label=_str(a["name"])))
+    levels: dict[str, list[LevelRole]] = defaultdict(list)
+    for lv in await nq.run(runner, "statute-service-levels", span):
+        levels[str(lv["service"])].append(LevelRole(level=str(level_key(lv["level"])), role=role_key(lv["role"])))
+    return [
+        ServiceAt(
+            iri=str(r["service"]),
+            number=nq.integer(r["number"]),
+            title=str(r["title"]),
+            agencies=agencies[str(r["service"])],
+            levels=sorted(levels[str(r["service"])], key=LevelRole.order),
         )
-        if r["agency"] and all(a.iri != r["agency"] for a in s.agencies):
-            s.agencies.append(Labelled(iri=str(r["agency"]), label=_str(r["agency_name"])))
-        if r["level"]:
-            level = LevelRole(level=str(level_key(r["level"])), role=role_key(r["role"]))
-            if level not in s.levels:
-                s.levels.append(level)
-    for s in services.values():
-        s.levels.sort(key=LevelRole.order)
-    return services
+        for r in rows
+    ]
 
 
-def citations_by_target(rows: list[Row], services: dict[str, ServiceAt]) -> dict[str, list[ProvisionCitation]]:
-    """statute-citations.rq rows → the citations of each provision (or the document), by IRI."""
+def citations_by_target(rows: list[Row], services: list[ServiceAt]) -> dict[str, list[ProvisionCitation]]:
+    """statute-citations.rq rows → the citations by `services` of each provision (or the document), by IRI."""
+    page = {s.iri: s for s in services}
     out: dict[str, list[ProvisionCitation]] = defaultdict(list)
     for r in rows:
-        service = services.get(str(r["service"])) or ServiceAt(
-            iri=str(r["service"]), number=nq.integer(r["number"]), title=str(r["title"]), agencies=[], levels=[]
-        )
+        service = page.get(str(r["service"]))
+        if service is None:  # numbered within the page's range, but on the page before or after
+            continue
         out[str(r["target"])].append(
             ProvisionCitation(
                 iri=str(r["citation"]), line=nq.optional_integer(r["line"]), quote=_str(r["quote"]), service=service
@@ -86,7 +107,7 @@ def provision_tree(rows: list[Row], citations: dict[str, list[ProvisionCitation]
             kind=str(r["kind"]).removeprefix(str(SG)),
             number=str(r["number"]),
             label=_str(r["label"]),
-            services_resting=0,
+            services_resting=nq.optional_integer(r["services"]) or 0,
             citations=citations.get(str(r["provision"]), []),
             children=[],
         )
@@ -97,19 +118,9 @@ def provision_tree(rows: list[Row], citations: dict[str, list[ProvisionCitation]
     for iri, node in nodes.items():
         parent = nodes.get(parents.get(iri, ""))
         (parent.children if parent else roots).append(node)
-    for node in roots:
-        _finish(node)
+    for node in nodes.values():
+        node.children.sort(key=_order)
     return sorted(roots, key=_order)
-
-
-def _finish(node: ProvisionNode) -> set[str]:
-    """Sort children and count the distinct services resting on `node`; their IRIs."""
-    services = {c.service.iri for c in node.citations}
-    for child in node.children:
-        services |= _finish(child)
-    node.children.sort(key=_order)
-    node.services_resting = len(services)
-    return services
 
 
 def _order(node: ProvisionNode) -> tuple[int, int, str]:

@@ -31,8 +31,9 @@ _SAME_AS = re.compile(r"(同第\s*)(\d+)(\s*项)")
 _CELL_START = re.compile(r"^[ \u3000]*\t")
 
 
-def multiplied(seed: bytes, times: int) -> bytes:
-    """The seed (a catalogue file's bytes) with its rows `times` over, as UTF-8."""
+def multiplied(seed: bytes, times: int, first: int = 0) -> bytes:
+    """The seed (a catalogue file's bytes) with its rows `times` over, as UTF-8: copies
+    `first` … `first + times - 1` (so parts of a large catalogue can be built apart)."""
     items = parse_catalogue(seed, "seed").items
     lines = decode(seed, "seed").text.split("\n")
     final_newline = lines[-1] == ""
@@ -41,7 +42,7 @@ def multiplied(seed: bytes, times: int) -> bytes:
     starts = [item.lines[0] - 1 for item in items] + [len(lines)]  # 0-based row starts
     shift = max(item.number for item in items)
     out = lines[: starts[0]]
-    for k in range(times):
+    for k in range(first, first + times):
         for item, (start, end) in zip(items, pairwise(starts), strict=True):
             row = lines[start:end]
             out += _copy(item, row, start, k, k * shift) if k else row

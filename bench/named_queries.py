@@ -37,7 +37,17 @@ CASES: dict[str, dict] = {
     "related-services": {"service": URIRef(f"{B}service/临时用电")},
     "statutes-search": {"text": Literal("电力法"), "key": Literal("电力法"), "issuing_number": Literal("")},
     "statute-provisions": {"document": URIRef(f"{B}legal/中华人民共和国电力法")},
-    "statute-services": {"document": URIRef(f"{B}legal/中华人民共和国电力法")},
+    "statute-services": {"basis": URIRef(f"{B}legal/中华人民共和国电力法")},
+    "statute-service-levels": {
+        "basis": URIRef(f"{B}legal/中华人民共和国电力法"),
+        "first": Literal(44),
+        "last": Literal(48),
+    },
+    "statute-citations": {
+        "document": URIRef(f"{B}legal/中华人民共和国电力法"),
+        "first": Literal(44),
+        "last": Literal(48),
+    },
     "shared-provisions": {"min_services": Literal(2)},
     "shared-articles": {"min_services": Literal(2)},
     "agencies": {},

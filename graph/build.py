@@ -118,6 +118,8 @@ class _Builder:
         self.m = Minter(base, catalogue.sha256)
         self.triples: list[Triple] = []
         self.made: set[URIRef] = set()
+        self.resting: dict[URIRef, set[URIRef]] = defaultdict(set)  # document or provision → services on it or a part
+        self.citing: dict[URIRef, set[URIRef]] = defaultdict(set)  # … → services whose citation names exactly it
 
     def add(self, s: Node, p: Node, o: Node) -> None:
         self.triples.append((s, p, o))
@@ -354,6 +356,12 @@ class _Builder:
         doc = statutes.document(c)
         doc_iri = doc_iris[id(doc)]
         target = self.provision(doc, doc_iri, c.provision)
+        self.citing[target].add(service)
+        for depth in range(len(c.provision) + 1):  # the document, the provisions holding the target, the target
+            basis = iris.provision(doc_iri, c.provision[:depth])
+            if service not in self.resting[basis]:
+                self.resting[basis].add(service)
+                self.add(service, SG.restsOn, basis)
         iri = iris.citation(service, n)
         self.triples += [
             (service, CPSV.follows, iri),
@@ -377,6 +385,12 @@ class _Builder:
             self.add(iri, SG.provisionText, zh(c.provision_text))
         if c.quote:
             self.add(iri, SG.quote, zh(c.quote))
+
+    def service_counts(self) -> None:
+        """Each cited resource's sg:servicesResting and sg:servicesCiting, so queries read
+        how many services rest on it instead of counting every citation (docs/model.md)."""
+        for counts, predicate in ((self.resting, SG.servicesResting), (self.citing, SG.servicesCiting)):
+            self.triples += [(r, predicate, Literal(len(services))) for r, services in counts.items()]
 
 
 def document_iris(statutes: Statutes, minter: Minter) -> dict[int, URIRef]:
@@ -443,6 +457,8 @@ class CatalogueTriples:
             yield from b.taken()
             if self.progress is not None:
                 self.progress(done, len(items))
+        b.service_counts()
+        yield from b.taken()
 
 
 @contextmanager

@@ -100,9 +100,7 @@ def test_related_services_rank_shared_provisions_first(sample: Sync) -> None:
 
 def test_shared_provisions_count_direct_citations(sample: Sync) -> None:
     rows, total = sample.page("shared-provisions", {"min_services": Literal(2)}, 10, 0)
-    assert [(r["provision"], r["services"], r["service_numbers"]) for r in rows] == [
-        (f"{SOCIAL}/art_74", 2, "32 33") if rows[0]["service_numbers"] == "32 33" else (f"{SOCIAL}/art_74", 2, "33 32")
-    ]
+    assert [(r["provision"], r["services"]) for r in rows] == [(f"{SOCIAL}/art_74", 2)]  # 32 and 33
     assert total == 1
     _, total = sample.page("shared-provisions", {"min_services": Literal(1)}, 10, 0)
     assert total == 3
@@ -110,11 +108,37 @@ def test_shared_provisions_count_direct_citations(sample: Sync) -> None:
 
 def test_shared_articles_roll_paragraphs_up(sample: Sync) -> None:
     rows, total = sample.page("shared-articles", {"min_services": Literal(2)}, 10, 0)
-    got = {r["provision"]: (r["services"], sorted(r["service_numbers"].split())) for r in rows}
+    got = {r["provision"]: r["services"] for r in rows}
     # art. 26 carries 30 (art. 26 itself) and 31 (its paragraph 2).
-    assert got == {f"{ELECTRICITY}/art_26": (2, ["30", "31"]), f"{SOCIAL}/art_74": (2, ["32", "33"])}
+    assert got == {f"{ELECTRICITY}/art_26": 2, f"{SOCIAL}/art_74": 2}
     assert total == 2
     assert all(r["min_services"] == 2 for r in rows)
+
+
+def test_statute_services_page_a_document_or_a_provision(sample: Sync) -> None:
+    rows, total = sample.page("statute-services", {"basis": URIRef(ELECTRICITY)}, 2, 0)
+    assert [r["number"] for r in rows] == [30, 31] and total == 3  # 30, 31 and 32 rest on the law
+    span = {"basis": URIRef(ELECTRICITY), "first": Literal(31), "last": Literal(31)}
+    agencies = sample.run("statute-service-agencies", span)
+    assert [(r["service"], r["name"]) for r in agencies] == [
+        (f"{B}service/供电乙", "乡镇人民政府(街道办事处)"),
+        (f"{B}service/供电乙", "县供电公司"),
+    ]
+    levels = sample.run("statute-service-levels", span)
+    assert sorted((r["level"], r["role"]) for r in levels) == [
+        (f"{SG}county", f"{SG}finalApproval"),
+        (f"{SG}township", f"{SG}preliminaryReview"),
+    ]
+    rows, total = sample.page("statute-services", {"basis": URIRef(f"{ELECTRICITY}/art_26")}, 10, 0)
+    assert [r["number"] for r in rows] == [30, 31] and total == 2  # 31 through its paragraph 2
+    rows, total = sample.page("statute-services", {"basis": URIRef(f"{ELECTRICITY}/art_26/par_2")}, 10, 0)
+    assert [r["number"] for r in rows] == [31] and total == 1
+
+
+def test_statute_citations_of_a_page_of_services(sample: Sync) -> None:
+    params = {"document": URIRef(ELECTRICITY), "first": Literal(31), "last": Literal(32)}
+    rows = sample.run("statute-citations", params)
+    assert [(r["number"], r["target"]) for r in rows] == [(31, f"{ELECTRICITY}/art_26/par_2"), (32, ELECTRICITY)]
 
 
 def test_agencies_and_their_services(sample: Sync) -> None:

@@ -23,6 +23,7 @@ from http_server import serving
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from servicegraph.api.pages.render import PAGE
 from servicegraph.graph.build import ONTOLOGY
 from servicegraph.loaders.status import SHIPPED
 
@@ -73,7 +74,7 @@ def test_nested_fields_become_columns(server: httpx.Client) -> None:
     rows = table(server.get("/api/provisions/shared", params={"rollup": "true", "format": "csv"}))
     art26 = next(r for r in rows if r["iri"].endswith("中华人民共和国电力法/art_26"))
     assert art26["document_title"] == "中华人民共和国电力法"
-    assert art26["service_numbers"] == "44 45 46 47 48"
+    assert (art26["services"], art26["path"]) == ("5", "art_26")  # items 44–48 (README)
 
 
 def test_an_unknown_format_is_refused_and_json_stays_the_default(server: httpx.Client) -> None:
@@ -92,7 +93,8 @@ def test_openapi_says_which_answers_come_as_csv(server: httpx.Client) -> None:
     }
     concrete = {p.replace("{number}", "44").replace("{level}", "township") for p in csv_paths}
     assert {path.split("?")[0] for path in LISTS} <= concrete
-    assert "/api/services/{number}" not in csv_paths and "/api/statutes/{key}" not in csv_paths
+    assert "/api/services/{number}" not in csv_paths
+    assert "/api/statutes/{key}" in csv_paths  # its page of services, as an agency's
 
 
 def test_search_finds_statutes_services_and_agencies(server: httpx.Client, seed_catalogue) -> None:
@@ -112,8 +114,8 @@ def test_search_finds_statutes_services_and_agencies(server: httpx.Client, seed_
 def test_pages_give_the_api_data_as_json(server: httpx.Client) -> None:
     key = "中华人民共和国电力法"
     statute = server.get(f"/statutes/{key}?format=json").json()
-    assert statute["statute"] == server.get(f"/api/statutes/{key}").json()
-    assert statute["review"] == server.get(f"/api/review/statutes/{key}").json()
+    assert statute["statute"] == server.get(f"/api/statutes/{key}", params={"limit": PAGE}).json()
+    assert statute["review"] == server.get(f"/api/review/statutes/{key}", params={"limit": PAGE}).json()
     service = server.get("/services/44", headers={"Accept": "application/json"}).json()
     assert service["service"] == server.get("/api/services/44").json()
     assert service["review"] == server.get("/api/review/services/44").json()

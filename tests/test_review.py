@@ -170,8 +170,12 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
     with serving(seed_path, status=()) as client:
         review = client.get("/api/review").json()
         assert review["documents_with_known_status"] == 8
-        numbers = {s["number"] for s in review["services"]}
-        assert {24, 25, 57, 76} <= numbers and all(s["review"] for s in review["services"])
+        services = review["services"]["items"]
+        numbers = {s["number"] for s in services}
+        assert {24, 25, 57, 76} <= numbers and all(s["review"] for s in services)
+        assert review["services"]["total"] == review["services_to_review"] == len(services)
+        second = client.get("/api/review", params={"limit": 1, "offset": 1}).json()["services"]
+        assert [s["number"] for s in second["items"]] == [services[1]["number"]] and second["next_offset"] == 2
         assert 57 in review["services_only_on_repealed_law"] and 24 not in review["services_only_on_repealed_law"]
 
         item57 = client.get("/api/review/services/57").json()
@@ -188,14 +192,15 @@ def test_the_review_api_on_the_seed_with_the_shipped_table(seed_path: Path) -> N
         statute = client.get("/api/review/statutes/信访条例").json()
         assert (statute["status"], statute["since"]) == ("replaced", "2022-05-01")
         assert statute["replacement_title"] == "《信访工作条例》" and len(statute["facts"]) == 1
-        assert [s["number"] for s in statute["services"]] == [24, 25]
+        services = statute["services"]["items"]
+        assert [s["number"] for s in services] == [24, 25]
         # each service with all its citations: item 24 also cites 重庆市信访条例, so not only repealed law
-        for service in statute["services"]:
+        for service in services:
             alone = client.get(f"/api/review/services/{service['number']}").json()
             assert {k: v for k, v in service.items() if k != "read_at"} == {
                 k: v for k, v in alone.items() if k != "read_at"
             }
-        assert statute["services"][0]["only_repealed"] is False
+        assert services[0]["only_repealed"] is False
 
         csv_fact = client.post("/api/review/impact", content=GOOD, headers={"Content-Type": "text/csv"})
         assert csv_fact.status_code == 200, csv_fact.text

@@ -53,7 +53,10 @@ def test_revisions_of_the_seed_over_http(tmp_path: Path, seed_path: Path, seed_c
 
 def _revisions_of_the_seed(data: Path, seed_path: Path, seed_catalogue, on_engine: dict) -> None:
     with server(data, upload_token=TOKEN, **on_engine) as client:
-        assert client.get("/api/revisions").json() == {"current": None, "revisions": []}
+        assert client.get("/api/revisions").json() == {
+            "current": None, "total": 0, "limit": 50, "offset": 0, "next_offset": None, "prev_offset": None,
+            "revisions": [],
+        }  # fmt: skip
         seed = client.post("/api/revisions", params={"name": "seed.txt"}, content=seed_path.read_bytes(), headers=AUTH)
         assert seed.status_code == 201, seed.text
         seed_id = seed.json()["revision"]["id"]

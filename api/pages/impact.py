@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -14,9 +14,9 @@ from servicegraph.api import models as m
 from servicegraph.api import routes
 from servicegraph.api.context import Consistent, Context, Ctx
 from servicegraph.api.pages import words
-from servicegraph.api.pages.provisions import find
-from servicegraph.api.pages.render import Table, respond
-from servicegraph.api.pages.statutes import levels_text, walk
+from servicegraph.api.pages.render import PAGE, Table, respond
+from servicegraph.api.pages.statutes import levels_text
+from servicegraph.api.routes import Offset
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
 
@@ -25,19 +25,19 @@ class Impact(BaseModel):
     target: str
     document: m.DocumentRef
     provision: m.Labelled | None  # None: the whole document
-    services: list[m.ServiceAt]
-    agencies: list[tuple[m.Labelled, int]]  # each agency and how many of the services it carries
-    levels: list[tuple[m.LevelRole, int]]  # each level and role and how many services
+    services: m.Page[m.ServiceAt]  # a page of the services touched
+    agencies: list[tuple[m.Labelled, int]]  # each agency and how many of the page's services it carries
+    levels: list[tuple[m.LevelRole, int]]  # each level and role and how many of the page's services
 
 
 @router.get("/impact")
 async def impact_page(
-    request: Request, ctx: Ctx, target: Annotated[str, Query(max_length=400)] = "", q: str = ""
+    request: Request, ctx: Ctx, target: Annotated[str, Query(max_length=400)] = "", q: str = "", offset: Offset = 0
 ) -> Response:
     if not target:  # pick one: statutes matching q, each linking back here
         found = await routes.search_statutes(ctx, q, 50, 0) if q.strip() else None
         return respond(request, "impact_pick.html", "影响分析", found, None, asked=q)
-    impact = await _impact(ctx, target)
+    impact = await _impact(ctx, target, offset)
     rows = [
         {
             "number": s.number,
@@ -45,7 +45,7 @@ async def impact_page(
             "agencies": "、".join(a.label or a.iri for a in s.agencies),
             "levels": levels_text(s.levels),
         }
-        for s in impact.services
+        for s in impact.services.items
     ]
     columns = (("number", "序号 item"), ("title", "事项名称 service"), ("agencies", "实施机构 agencies"),
                ("levels", "行使层级 levels"))  # fmt: skip
@@ -53,29 +53,19 @@ async def impact_page(
     return respond(request, "impact.html", f"影响：{name}", impact, Table(f"impact-{target}", columns, rows))
 
 
-async def _impact(ctx: Context, target: str) -> Impact:
+async def _impact(ctx: Context, target: str, offset: int) -> Impact:
     key, _, rest = target.partition("/")
-    statute = await routes.get_statute(ctx, key)
+    statute = await routes.get_statute(ctx, key, rest or None, PAGE, offset)
     document = m.DocumentRef(iri=statute.iri, key=statute.key, title=statute.title)
-    if rest:
-        chain = find(statute.provisions, str(ctx.iri(f"legal/{key}/{rest}")))
-        if not chain:
-            raise HTTPException(404, f"{statute.title} has no cited provision {rest}")
-        node = chain[-1]
-        services = {c.service.iri: c.service for n in walk([node]) for c in n.citations}
-        provision = m.Labelled(iri=node.iri, label=node.label)
-    else:
-        services = {s.iri: s for s in statute.services}
-        provision = None
-    touched = sorted(services.values(), key=lambda s: s.number)
+    touched = statute.services.items
     agencies = Counter(a.iri for s in touched for a in s.agencies)
     names = {a.iri: a for s in touched for a in s.agencies}
     levels = Counter((lr.level, lr.role) for s in touched for lr in s.levels)
     return Impact(
         target=target,
         document=document,
-        provision=provision,
-        services=touched,
+        provision=statute.provision,
+        services=statute.services,
         agencies=[(names[iri], n) for iri, n in agencies.most_common()],
         levels=[
             (m.LevelRole(level=level, role=role), n)

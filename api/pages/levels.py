@@ -10,11 +10,11 @@ from servicegraph.api import models as m
 from servicegraph.api import routes
 from servicegraph.api.context import Consistent, Ctx
 from servicegraph.api.pages import words
-from servicegraph.api.pages.render import Table, respond
+from servicegraph.api.pages.render import PAGE, Table, respond
+from servicegraph.api.routes import Offset
 from servicegraph.loaders.codes import Level, Role
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
-ALL = 1000  # the API's largest page
 
 
 @router.get("/levels")
@@ -29,8 +29,10 @@ async def levels_page(request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/levels/{level}")
-async def level_page(request: Request, ctx: Ctx, level: Level, role: Role | None = None) -> Response:
-    services = await routes.services_at_level(ctx, level, role, ALL, 0)
+async def level_page(
+    request: Request, ctx: Ctx, level: Level, role: Role | None = None, offset: Offset = 0
+) -> Response:
+    services = await routes.services_at_level(ctx, level, role, PAGE, offset)
     by_role: dict[str, list[m.ServiceAtLevel]] = {}
     for s in services.items:
         by_role.setdefault(words.role_word(s.role), []).append(s)

@@ -24,6 +24,8 @@ from servicegraph.api.tables import csv_response
 from servicegraph.store.formats import CSV
 
 OFFERED = (HTML, JSON, CSV)
+PAGE = 100
+"""Rows a page shows; the rest are behind its next link (?offset=)."""
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True)

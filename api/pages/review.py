@@ -82,11 +82,13 @@ async def review_page(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    checked = m.Review.model_validate(await review.list_review(ctx))
-    to_review = [(s, c) for s in checked.services for c in s.citations if c.status in TO_REVIEW]
+    checked = await answer(review.check(ctx.runner))
+    services = [m.ServiceReview.model_validate(s.to_json()) for s in checked.services if s.review]
+    to_review = [(s, c) for s in services for c in s.citations if c.status in TO_REVIEW]
     shown = sorted(to_review, key=lambda sc: SORT_KEYS[sort](sc[1]))[offset : offset + limit]
+    summary = {k: v for k, v in checked.to_json().items() if k != "services"}
     page = ReviewList(
-        **checked.model_dump(exclude={"services"}), sort=sort, total=len(to_review), limit=limit, offset=offset,
+        **summary, sort=sort, total=len(to_review), limit=limit, offset=offset,
         items=await _rows(ctx, shown),
     )  # fmt: skip
     table = Table("review", COLUMNS, [_cells(row) for row in page.items])

@@ -10,10 +10,10 @@ from fastapi.responses import Response
 
 from servicegraph.api import routes
 from servicegraph.api.context import Consistent, Ctx
-from servicegraph.api.pages.render import Table, respond
+from servicegraph.api.pages.render import PAGE, Table, respond
+from servicegraph.api.routes import Offset
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
-ALL = 1000  # the API's largest page
 
 
 @router.get("/shared")
@@ -22,14 +22,15 @@ async def shared_page(
     ctx: Ctx,
     rollup: bool = True,
     min_services: Annotated[int, Query(ge=1)] = 2,
+    offset: Offset = 0,
 ) -> Response:
-    shared = await routes.shared_provisions(ctx, rollup, min_services, ALL, 0)
+    shared = await routes.shared_provisions(ctx, rollup, min_services, PAGE, offset)
     rows = [
         {
             "label": p.label,
             "document": p.document.title,
             "services": p.services,
-            "numbers": " ".join(map(str, p.service_numbers)),
+            "page": f"/statutes/{p.document.key}/{p.path}",
         }
         for p in shared.items
     ]
@@ -37,7 +38,7 @@ async def shared_page(
         ("label", "条款 provision"),
         ("document", "法规 document"),
         ("services", "事项数 services"),
-        ("numbers", "事项序号 items"),
+        ("page", "条款页（列出事项）provision page, listing the services"),
     )
     table = Table("shared-articles" if rollup else "shared-provisions", columns, rows)
     title = "多个事项共用的条款"

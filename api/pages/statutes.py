@@ -16,7 +16,8 @@ from servicegraph.api import models as m
 from servicegraph.api import review, routes
 from servicegraph.api.context import Consistent, Ctx
 from servicegraph.api.pages import diagram, words
-from servicegraph.api.pages.render import Links, Table, respond
+from servicegraph.api.pages.render import PAGE, Links, Table, respond
+from servicegraph.api.routes import Offset
 from servicegraph.graph.statutes import title_differences
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
@@ -38,9 +39,9 @@ class StatutePage(BaseModel):
 
 
 @router.get("/statutes/{key}", summary="The statute page (HTML; JSON or CSV with format=)")
-async def statute_page(request: Request, ctx: Ctx, key: str) -> Response:
-    statute = await routes.get_statute(ctx, key)
-    status = m.StatuteReview.model_validate(await review.statute_review(ctx, key))
+async def statute_page(request: Request, ctx: Ctx, key: str, offset: Offset = 0) -> Response:
+    statute = await routes.get_statute(ctx, key, None, PAGE, offset)
+    status = m.StatuteReview.model_validate(await review.statute_review(ctx, key, PAGE, offset))
     link = Links(ctx.base)
     variants = [(v, [words.merge_reason(r) for r in title_differences(v, statute.title)]) for v in statute.variants]
     table = Table(f"statute-{key}", CITATION_COLUMNS, citation_rows(statute))
