@@ -230,9 +230,10 @@ def test_the_statute_page_shows_its_status_and_marks_its_services(reviewed: http
     data = reviewed.get(f"/statutes/{key}", params={"format": "json"}).json()["review"]
     assert (data["status"], data["since"]) == ("replaced", replaced.since.isoformat())
     assert data["replacement_title"].startswith(f"《{replaced.replacement}》") and data["source"]
-    assert {s["number"] for s in data["services"]} == {c.number for c in citing}
+    services = data["services"]["items"]
+    assert {s["number"] for s in services} == {c.number for c in citing}
     only = shipped_review.only_repealed(seed_catalogue)
-    assert {s["number"]: s["only_repealed"] for s in data["services"]} == {c.number: c.number in only for c in citing}
+    assert {s["number"]: s["only_repealed"] for s in services} == {c.number: c.number in only for c in citing}
     page = reviewed.get(f"/statutes/{quote(key)}", headers=BROWSER).text
     # one badge in the status box, one by each citing service under its provision
     assert page.count(BADGE) == 1 + len(citing)

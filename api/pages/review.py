@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from rdflib import Literal as Term
 from rdflib import URIRef
 
 from servicegraph.api import models as m
@@ -105,7 +106,10 @@ SORT_KEYS = {
 
 async def _rows(ctx: Context, shown: list[tuple[m.ServiceReview, m.CitationReview]]) -> list[ReviewRow]:
     """A row per citation shown, with its service's agencies."""
-    agencies = await _agencies(ctx, {c.document for _, c in shown})
+    numbers: dict[str, list[int]] = {}
+    for s, c in shown:
+        numbers.setdefault(c.document, []).append(s.number)
+    agencies = await _agencies(ctx, numbers)
     return [_row(ctx, s, c, agencies.get(s.service, [])) for s, c in shown]
 
 
@@ -118,14 +122,16 @@ def _row(ctx: Context, s: m.ServiceReview, c: m.CitationReview, agencies: list[s
     )  # fmt: skip
 
 
-async def _agencies(ctx: Context, documents: set[str]) -> dict[str, list[str]]:
-    """Each service citing one of `documents` → its agencies' names."""
+async def _agencies(ctx: Context, numbers: dict[str, list[int]]) -> dict[str, list[str]]:
+    """Each service shown → its agencies' names: per cited document, those of the services
+    resting on it numbered within the page's span."""
     out: dict[str, list[str]] = {}
-    for document in sorted(documents):
-        for row in await answer(nq.run(ctx.runner, "statute-services", {"document": URIRef(document)})):
+    for document, shown in sorted(numbers.items()):
+        span = {"basis": URIRef(document), "first": Term(min(shown)), "last": Term(max(shown))}
+        for row in await answer(nq.run(ctx.runner, "statute-service-agencies", span)):
             names = out.setdefault(str(row["service"]), [])
-            if row["agency_name"] and row["agency_name"] not in names:
-                names.append(str(row["agency_name"]))
+            if row["name"] and str(row["name"]) not in names:
+                names.append(str(row["name"]))
     return out
 
 
