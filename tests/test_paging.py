@@ -30,6 +30,7 @@ BOUNDED = {
     "/api/revisions/{revision_id}": "one revision's metadata and its validation report (a document, kept whole)",
     "/api/revisions/{revision_id}/report": "the validation report, a download",
     "/api/revisions/{old}/diff/{new}": "the change set between two revisions, a download",
+    "/api/jobs/{job_id}": "one upload job: its stage and progress, then the upload's answer (a revision report)",
     "/api/status-files": "the status tables uploaded (a few per year, not per item); not paged yet",
 }
 """GET routes under /api that take no limit/offset, and why their answer is bounded (or a

@@ -127,7 +127,11 @@ async def _agencies(ctx: Context, numbers: dict[str, list[int]]) -> dict[str, li
     resting on it numbered within the page's span."""
     out: dict[str, list[str]] = {}
     for document, shown in sorted(numbers.items()):
-        span = {"basis": URIRef(document), "first": Term(min(shown)), "last": Term(max(shown))}
+        span: dict[str, URIRef | Term] = {
+            "basis": URIRef(document),
+            "first": Term(min(shown)),
+            "last": Term(max(shown)),
+        }
         for row in await answer(nq.run(ctx.runner, "statute-service-agencies", span)):
             names = out.setdefault(str(row["service"]), [])
             if row["name"] and str(row["name"]) not in names:
