@@ -268,11 +268,20 @@ def check_graphs(graphs: Iterable[Graph]) -> Currency:
     """The check over `graphs` (a catalogue and its status layer) read as one graph, in process."""
     store = ox.Store()
     for graph in graphs:
-        store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+        _load(store, graph)
+    return check_store(store)
+
+
+def check_store(store: ox.Store) -> Currency:
+    """The check over the default graph of `store` (a catalogue and its status layer)."""
     solutions = store.query(QUERY.read_text(encoding="utf-8"))
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return currency({name: _cell(row[name]) for name in names} for row in solutions)
+
+
+def _load(store: ox.Store, graph: Graph) -> None:
+    store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
 
 
 def _cell(term: Any) -> Any:
@@ -285,9 +294,13 @@ def _cell(term: Any) -> Any:
     return term.value
 
 
-def with_currency(report: Report, catalogue: Graph, layer: Graph) -> Report:
+def with_currency(report: Report, catalogue: Graph | ox.Store, layer: Graph) -> Report:
     """`report` with the check's Warnings and Infos (`warnings`) when `layer`, the status
-    layer, holds any fact; else `report` as it is."""
+    layer, holds any fact; else `report` as it is. `catalogue` is a graph, or a store with
+    the catalogue in its default graph (the layer is added to it)."""
     if not len(layer):
         return report
-    return report.with_results(warnings(check_graphs([catalogue, layer])))
+    if isinstance(catalogue, Graph):
+        return report.with_results(warnings(check_graphs([catalogue, layer])))
+    _load(catalogue, layer)
+    return report.with_results(warnings(check_store(catalogue)))

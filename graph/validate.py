@@ -23,7 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from servicegraph.graph import iris
+from servicegraph.graph import iris, ntriples
 from servicegraph.graph.build import CELL_OF_PREDICATE
 from servicegraph.graph.namespaces import CPSV, CV, PREFIXES, PROV, SG, SGS
 from servicegraph.graph.shape_queries import ShapeQuery, compile_shapes, messages
@@ -147,6 +147,13 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
     graph = ox.DefaultGraph() if name is None else name
     store.bulk_extend(ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in data)  # type: ignore[arg-type]
     return validate_store(store, name, shapes=shapes)
+
+
+def loaded(triples: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
+    """An in-memory store holding `triples` (the builder's stream) in its default graph."""
+    store = ox.Store()
+    store.bulk_load(ntriples.reader(ntriples.lines(triples)), ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def validate_store(

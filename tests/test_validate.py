@@ -342,3 +342,12 @@ def test_cli_base_iri(seed_path, capsys):
     assert all(r["focus"].startswith("https://d.example/dj/") for g in data["items"] for r in g["results"])
     assert main(["validate", str(seed_path), "--base", "https://d.example/no-slash"]) == 2
     assert "must end with '/' or '#'" in capsys.readouterr().err
+
+
+def test_cli_streams_the_same_report_as_a_built_graph(tmp_path, seed_lines, capsys):
+    """The CLI validates the builder's stream in a store; validate(build_graph(…)) is the reference."""
+    path = tmp_path / "broken.txt"
+    path.write_text("\n".join(_edited(seed_lines, {1066: "\t√(同第999项)"})), encoding="utf-8")
+    assert main(["validate", str(path), "--format", "json"]) == 1
+    expected = validate(build_graph(parse_catalogue(path.read_bytes(), str(path)))).to_json()
+    assert json.loads(capsys.readouterr().out) == expected

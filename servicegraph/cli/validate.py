@@ -11,6 +11,8 @@ import argparse
 import json
 import sys
 
+import pyoxigraph as ox
+
 from servicegraph.cli.arguments import (
     add_base_argument,
     add_data_dir_argument,
@@ -19,7 +21,8 @@ from servicegraph.cli.arguments import (
     revision_store,
     status_tables,
 )
-from servicegraph.graph.build import build_graph
+from servicegraph.cli.progress import Progress
+from servicegraph.graph.build import CatalogueTriples
 from servicegraph.graph.currency import with_currency
 from servicegraph.graph.namespaces import base_iri
 from servicegraph.graph.report_compare import (
@@ -27,8 +30,8 @@ from servicegraph.graph.report_compare import (
     new_by_result,
     report_turtle_against,
 )
-from servicegraph.graph.status import status_layer
-from servicegraph.graph.validate import SEVERITIES, Report, Result, validate
+from servicegraph.graph.status import DocumentIndex, status_layer_of
+from servicegraph.graph.validate import SEVERITIES, Report, Result, loaded, validate_store
 from servicegraph.loaders.catalogue import read_catalogue
 from servicegraph.store.revisions import RevisionError
 
@@ -63,12 +66,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     base = store.base if store else base_iri(args.base)
     catalogue = read_catalogue(args.file)
-    graph = build_graph(catalogue, base=base, issued=args.catalogue_date)
-    report = validate(graph)
+    built = CatalogueTriples(catalogue, base=base, issued=args.catalogue_date)
+    report, checked = _validated(built)
     if args.status is not None:
-        layer = status_layer(graph, status_tables(args.status), base)
-        report = with_currency(report, graph, layer)
-    old = validate(build_graph(older, base=base)) if older is not None else None
+        layer = status_layer_of(DocumentIndex.of(built.documents(), base), status_tables(args.status))
+        report = with_currency(report, checked, layer)
+    old = _validated(CatalogueTriples(older, base=base))[0] if older is not None else None
     new = new_by_result(old, report) if old is not None else None
     if old is not None and args.format == "json":
         doc = mark_new(report.to_json(), old.to_json(), args.against)
@@ -82,6 +85,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(_text(report, args.file, len(catalogue.items), new, args.against))
     return 0 if report.conforms else 1
+
+
+def _validated(built: CatalogueTriples) -> tuple[Report, ox.Store]:
+    """Build and validate with progress bars (on a terminal): the builder's stream straight
+    into the validator's store, no rdflib graph of the catalogue."""
+    with Progress("building") as building:
+        built.progress = building
+        store = loaded(built)
+    with Progress("validating") as validating:
+        return validate_store(store, None, progress=validating), store
 
 
 def _text(
