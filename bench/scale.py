@@ -9,9 +9,10 @@ so its peak memory (`ru_maxrss`) is its own. The stages, timed once each: parse
 build+load (the same stream into the embedded store, `snapshot_from_layers`: what
 `serve FILE` and `push` do, so it includes a second build); load into an Oxigraph server
 (`oxigraph serve`, over the Graph Store HTTP Protocol: `publish_snapshot`, as
-`servicegraph push` does). Validation (`validate`: the SHACL shapes over `build_graph`'s
-rdflib graph, until the store validator lands) runs in a child of its own, so its memory
-does not hide the build's; it is skipped past `--validate-up-to` (~10 GB at 1000×), and
+`servicegraph push` does). Validation (`validate_store`: the shapes compiled to SPARQL over the
+builder's stream loaded into an in-memory store, as `servicegraph validate` does; the
+load is not counted) runs in a child of its own, so its memory
+does not hide the build's; it is skipped past `--validate-up-to`, and
 the Oxigraph server past `--oxigraph-up-to` (its load over HTTP takes the longest). End to
 end is parse + validate + build+load. Then the flagship API requests, through the whole
 app with the results cache off, on the embedded store (one query worker) and on the
@@ -130,13 +131,13 @@ def _count(lines: Iterator[str]) -> int:
 
 def validate_size(copies: int) -> dict[str, Any]:
     """Validation at `copies`× the seed (in this process: the child's work)."""
-    from servicegraph.graph.build import build_graph
-    from servicegraph.graph.validate import validate
+    from servicegraph.graph.build import CatalogueTriples
+    from servicegraph.graph.validate import loaded, validate_store
     from servicegraph.loaders.catalogue import parse_catalogue
 
-    graph = build_graph(parse_catalogue(multiplied(SEED.read_bytes(), copies), SEED.name))
+    store = loaded(CatalogueTriples(parse_catalogue(multiplied(SEED.read_bytes(), copies), SEED.name)))
     stages: dict[str, float | None] = {}
-    timed(stages, "validate", validate, graph)
+    timed(stages, "validate", validate_store, store, None)
     return {"validate": stages["validate"], "validate_peak_mb": peak_mb()}
 
 
