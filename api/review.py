@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -27,9 +27,9 @@ from servicegraph.api import statutes
 from servicegraph.api.bodies import read_body
 from servicegraph.api.context import Consistent, Context, answer, context
 from servicegraph.api.routes import Limit, Offset
-from servicegraph.graph.currency import TO_REVIEW, Currency, ServiceStatus, currency
+from servicegraph.graph.currency import TO_REVIEW, CitationStatus, Currency, ServiceStatus, currency
 from servicegraph.graph.namespaces import DCTERMS, ELI, RDF, RDFS, SG
-from servicegraph.graph.status import CONCEPT_NAMES, CitedDocument, DocumentIndex, build_status_graph
+from servicegraph.graph.status import CONCEPT_NAMES, ENDED, CitedDocument, DocumentIndex, build_status_graph
 from servicegraph.loaders.status import COLUMNS, StatusError, StatusTable, parse_status
 from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.limits import MAX_RESULT_BYTES
@@ -58,13 +58,95 @@ def local_runner(graphs: Iterable[Graph]) -> nq.Runner:
     return nq.Runner(execute)
 
 
-async def check(
-    runner: nq.Runner, service: URIRef | None = None, document: URIRef | None = None, citing: URIRef | None = None
-) -> Currency:
-    """Every citation's status (of one service, of one document, or of the services citing
-    a document, when given)."""
-    params = {"service": service, "document": document, "citing": citing}
-    return currency(await nq.run(runner, "citation-status", params))
+async def check(runner: nq.Runner, service: URIRef | None = None) -> Currency:
+    """Every citation's status (of one service, when given). Whole, it reads every citation
+    of the catalogue: the review lists use `reviewed` instead."""
+    return currency(await nq.run(runner, "citation-status", {"service": service}))
+
+
+async def service_status(runner: nq.Runner, service: str) -> ServiceStatus:
+    """One service (citing something) and the status of each of its citations."""
+    (checked,) = (await check(runner, URIRef(service))).services
+    return checked
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """A citation of a document a status fact speaks of (review-citations.rq)."""
+
+    document: str
+    service: str
+    number: int
+    citation: str
+    line: int | None
+    citations: int  # how many citations its service has in all
+
+    @property
+    def order(self) -> tuple[int, str, bool, int, str]:
+        """The check's order: by service number and IRI, then line (unbound first) and IRI."""
+        return (self.number, self.service, self.line is not None, self.line or 0, self.citation)
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """What the review lists need, read without every citation of the catalogue: the cited
+    documents a status fact speaks of, each with its status (the same for each of its
+    citations: one is checked), and every citation of those to review. Any other citation's
+    status is "unknown" (graph/currency.py), so no other service is to review."""
+
+    read_at: str | None
+    documents: int  # the documents the catalogue cites
+    statuses: dict[str, CitationStatus]  # a citation of each known document, checked
+    cited: list[Cited]  # the citations of the documents to review, in the check's order
+
+    @property
+    def services(self) -> list[str]:
+        """The services to review, in the check's order."""
+        return list(dict.fromkeys(c.service for c in self.cited))
+
+    @property
+    def only_repealed(self) -> list[int]:
+        """The numbers of the services every citation of which is of an ended document."""
+        ended: dict[str, set[str]] = {}
+        services: dict[str, tuple[int, int]] = {}  # number, citations
+        for c in self.cited:
+            services[c.service] = (c.number, c.citations)
+            if self.statuses[c.document].status in ENDED:
+                ended.setdefault(c.service, set()).add(c.citation)
+        return [number for s, (number, n) in services.items() if len(ended.get(s, ())) == n]
+
+    def summary(self) -> dict[str, Any]:
+        """The figures of `Currency.to_json` over the whole catalogue."""
+        return {
+            "read_at": self.read_at,
+            "documents": self.documents,
+            "documents_with_known_status": len(self.statuses),
+            "services_to_review": len(self.services),
+            "services_only_on_repealed_law": self.only_repealed,
+        }
+
+
+async def reviewed(runner: nq.Runner) -> Reviewed:
+    """The documents a status fact speaks of, and the citations of those to review."""
+    rows = await nq.run(runner, "review-documents")
+    read_at = next((str(r["read_at"]) for r in rows if r["read_at"] is not None), None)
+    statuses: dict[str, CitationStatus] = {}
+    cited: list[Cited] = []
+    for document in sorted({str(r["document"]) for r in rows if r["known"]}):
+        citing = [_cited(r) for r in await nq.run(runner, "review-citations", {"document": URIRef(document)})]
+        first = citing[0]  # a known document is cited (review-documents.rq)
+        service = await service_status(runner, first.service)
+        statuses[document] = next(c for c in service.citations if c.citation == first.citation)
+        if statuses[document].status in TO_REVIEW:
+            cited.extend(citing)
+    return Reviewed(read_at, len({str(r["document"]) for r in rows}), statuses, sorted(cited, key=lambda c: c.order))
+
+
+def _cited(row: nq.Row) -> Cited:
+    return Cited(
+        str(row["document"]), str(row["service"]), nq.integer(row["number"]), str(row["citation"]),
+        nq.optional_integer(row["line"]), nq.integer(row["citations"]),
+    )  # fmt: skip
 
 
 async def document_index(runner: nq.Runner, base: str) -> DocumentIndex:
@@ -183,10 +265,10 @@ def _as_published(rows: list[nq.Row], layer: Graph, fact: Node) -> list[nq.Row]:
     summary="Services to review: a cited document amended since the catalogue's date, replaced or repealed",
 )
 async def list_review(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    result = await answer(check(ctx.runner))
-    doc = result.to_json()
-    doc["services"] = _page([s for s in result.services if s.review], limit, offset)
-    return doc
+    found = await answer(reviewed(ctx.runner))
+    services = found.services
+    page = [await answer(service_status(ctx.runner, s)) for s in services[offset : offset + limit]]
+    return {**found.summary(), "services": _page(page, len(services), limit, offset)}
 
 
 @router.get(
@@ -199,7 +281,7 @@ async def service_review(ctx: Ctx, number: int) -> dict[str, Any]:
     rows = await answer(nq.run(ctx.runner, "service", {"number": Literal(number)}))
     if not rows:
         raise HTTPException(404, f"no service numbered {number}")
-    result = await answer(check(ctx.runner, service=URIRef(str(rows[0]["service"]))))
+    result = await answer(check(ctx.runner, URIRef(str(rows[0]["service"]))))
     read_at = None if result.read_at is None else result.read_at.isoformat()
     if not result.services:  # a service citing nothing
         service = ServiceStatus(str(rows[0]["service"]), number, str(rows[0]["title"]), [])
@@ -215,12 +297,16 @@ async def service_review(ctx: Ctx, number: int) -> dict[str, Any]:
 )
 async def statute_review(ctx: Ctx, key: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     document = ctx.iri(f"legal/{key}")
-    result = await answer(check(ctx.runner, document=document))
-    if not result.services:
+    params = {"basis": document}
+    rows, total = await answer(nq.run_page(ctx.runner, "statute-services", params, limit, offset))
+    if not total:
         raise HTTPException(404, f"no cited legal document {key}")
-    first = result.services[0].citations[0]  # a document's status is the same for each citation
     # each service with all its citations (its other documents decide whether it rests only on repealed law)
-    services = (await answer(check(ctx.runner, citing=document))).services
+    services = [await answer(service_status(ctx.runner, str(r["service"]))) for r in rows]
+    if not services:  # past the last page: the document's status is read from its first service
+        rows, _ = await answer(nq.run_page(ctx.runner, "statute-services", params, 1, 0))
+    citing = services[0] if services else await answer(service_status(ctx.runner, str(rows[0]["service"])))
+    first = next(c for c in citing.citations if c.document == str(document))  # the same status for each
     return {
         "document": str(document),
         "key": key,
@@ -232,14 +318,14 @@ async def statute_review(ctx: Ctx, key: str, limit: Limit = 50, offset: Offset =
         "replacement_title": first.replacement_title,
         "source": first.source,
         "facts": [asdict(f) | {"date": f.date.isoformat()} for f in first.facts],
-        "services": _page(services, limit, offset),
+        "services": _page(services, total, limit, offset),
     }
 
 
-def _page(services: list[ServiceStatus], limit: int, offset: int) -> m.Page[m.ServiceReview]:
-    """One page of `services` (checked whole: the check reads every citation of the catalogue)."""
-    items = [m.ServiceReview.model_validate(s.to_json()) for s in services[offset : offset + limit]]
-    return m.Page(total=len(services), limit=limit, offset=offset, items=items)
+def _page(services: list[ServiceStatus], total: int, limit: int, offset: int) -> m.Page[m.ServiceReview]:
+    """A page of `total` services to review, each checked whole."""
+    items = [m.ServiceReview.model_validate(s.to_json()) for s in services]
+    return m.Page(total=total, limit=limit, offset=offset, items=items)
 
 
 @router.post(

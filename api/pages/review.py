@@ -5,6 +5,7 @@ service and statute pages show in their 需复核 (to review) badge."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -19,7 +20,7 @@ from servicegraph.api import review
 from servicegraph.api.context import Consistent, Context, Ctx, answer
 from servicegraph.api.pages import words
 from servicegraph.api.pages.render import Table, respond
-from servicegraph.graph.currency import TO_REVIEW
+from servicegraph.graph.currency import CitationStatus
 from servicegraph.graph.status import ENDED
 
 router = APIRouter(tags=["pages"], route_class=Consistent, include_in_schema=False)  # pages for people
@@ -83,25 +84,33 @@ async def review_page(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    checked = await answer(review.check(ctx.runner))
-    services = [m.ServiceReview.model_validate(s.to_json()) for s in checked.services if s.review]
-    to_review = [(s, c) for s in services for c in s.citations if c.status in TO_REVIEW]
-    shown = sorted(to_review, key=lambda sc: SORT_KEYS[sort](sc[1]))[offset : offset + limit]
-    summary = {k: v for k, v in checked.to_json().items() if k != "services"}
+    found = await answer(review.reviewed(ctx.runner))
+    key = SORT_KEYS[sort]
+    shown = sorted(found.cited, key=lambda c: key(found.statuses[c.document], c))[offset : offset + limit]
     page = ReviewList(
-        **summary, sort=sort, total=len(to_review), limit=limit, offset=offset,
-        items=await _rows(ctx, shown),
+        **found.summary(), sort=sort, total=len(found.cited), limit=limit, offset=offset,
+        items=await _rows(ctx, await _checked(ctx, shown)),
     )  # fmt: skip
     table = Table("review", COLUMNS, [_cells(row) for row in page.items])
     return respond(request, "review.html", "需复核的事项", page, table, reason_order=REASON_ORDER)
 
 
-SORT_KEYS = {
-    "reason": lambda c: (REASON_ORDER.index(c.status), c.since or "", c.number, c.line or 0),
-    "date": lambda c: (c.since or "", c.number, c.line or 0),
-    "number": lambda c: (c.number, c.line or 0),
+SortKey = Callable[[CitationStatus, review.Cited], tuple[object, ...]]
+SORT_KEYS: dict[str, SortKey] = {
+    "reason": lambda d, c: (REASON_ORDER.index(d.status), d.since, c.number, c.line or 0),
+    "date": lambda d, c: (d.since, c.number, c.line or 0),
+    "number": lambda d, c: (c.number, c.line or 0),
 }
-"""Orders of the citations to review (m.CitationReview)."""
+"""Orders of the citations to review, by their document's status (`d`, as checked; the
+same for each of its citations) and the citation; ties keep the check's order."""
+
+
+async def _checked(ctx: Context, shown: list[review.Cited]) -> list[tuple[m.ServiceReview, m.CitationReview]]:
+    """Each citation shown with its service, checked whole (its other citations too)."""
+    services = {s: await answer(review.service_status(ctx.runner, s)) for s in dict.fromkeys(c.service for c in shown)}
+    checked = {s: m.ServiceReview.model_validate(status.to_json()) for s, status in services.items()}
+    citations = {c.citation: (checked[s], c) for s in checked for c in checked[s].citations}
+    return [citations[c.citation] for c in shown]
 
 
 async def _rows(ctx: Context, shown: list[tuple[m.ServiceReview, m.CitationReview]]) -> list[ReviewRow]:
