@@ -9,14 +9,24 @@ Oxigraph server (`oxigraph load` then `oxigraph serve-read-only`, the values wri
 query text as the remote engine writes them, over the SPARQL protocol):
 - shared, rolled up: `/api/provisions/shared?rollup=true` (shared-articles + .count);
 - shared: `/api/provisions/shared` (shared-provisions + .count);
-- statute services, first page: the services resting on 中华人民共和国电力法 (before: the
-  whole statute-services.rq, which the API ran whole; after: a page of 50 and its total,
-  agencies and levels);
-- statute page: every query of `/api/statutes/中华人民共和国电力法` (before: all services and
-  citations; after: the first page of 50).
-"Before" reads the .rq files at git revision `--before` (the graph is today's: the old
-queries ignore the new triples); "after" reads the working tree's. p50 / p99 of `--runs`
-runs, in ms; "(limit)" when an answer is over the result limit (the API answered 503).
+- statute services, first page: a page of 50 of the services resting on
+  中华人民共和国电力法, its total, agencies and levels;
+- statute page: every query of `/api/statutes/中华人民共和国电力法` (its first page of 50);
+- provision page: the same for its 第二十六条 (`?provision=art_26`);
+- statute review box: `/api/review/statutes/中华人民共和国电力法`, the statute page's 需复核 box
+  (before: the check of the document and of the services citing it, whole; after: a page of
+  50 services, each checked);
+- /review first page: the citations to review, the first 100 by reason, each service checked
+  and its agencies (before: the whole check, as /review and /api/review ran it).
+"Before" reads the .rq files at git revision `--before` (default main) and makes the
+requests as main's API did; "after" reads the working tree's and runs api/review.py's code
+over them. p50 / p99 of `--runs` runs, in ms; "(limit)" when an answer is over the result
+limit (the API answered 503).
+
+The graph holds the seed's status layer (the shipped table; its documents are every copy's).
+It is loaded once per size into an on-disk store under `--directory` (`oxigraph load`, then
+`oxigraph optimize`, as a served snapshot is: store/snapshots.py), kept there for the next
+run, and opened read-only by each engine in turn.
 
 The 100× graph is bench/dumps.py's first part (copies 0–99). The 1000× graph is that part
 and nine copies of it with every service IRI suffixed and every item number shifted, as
@@ -27,25 +37,30 @@ counts multiplied by ten (the parts are alike): 98,000 services citing the same 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
+import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
-from dumps import part_files  # bench/dumps.py (the script's directory)
+from dumps import SEED, part_files  # bench/dumps.py (the script's directory)
 from rdflib import Literal, URIRef
 
+from servicegraph.api import named_queries as nq
+from servicegraph.api import review
+from servicegraph.api.pages.review import SORT_KEYS
 from servicegraph.graph.namespaces import DEFAULT_BASE
-from servicegraph.store.engine import QueryRequest
+from servicegraph.store.engine import QueryRequest, QueryResult
 from servicegraph.store.errors import ResultTooLarge
 from servicegraph.store.formats import SPARQL_JSON
 from servicegraph.store.limits import MAX_RESULT_BYTES
@@ -57,13 +72,12 @@ B = DEFAULT_BASE
 LAW = URIRef(f"{B}legal/中华人民共和国电力法")
 SHIFT = 9800  # the highest item number of the 100× part: copy j's numbers start past j × SHIFT
 PAGE = 50
-STATUTE_BEFORE = ("statute", "statute-services", "statute-citations", "statute-provisions")
 Run = Callable[[str, dict], list[dict]]
 """Runs a named query (its name and bindings) and returns its rows."""
 
 
 def query_text(name: str, revision: str | None) -> str:
-    path = f"api/queries/{name}.rq"
+    path = f"{nq.get(name).folder}/{name}.rq"
     if revision is None:
         return (ROOT / path).read_text(encoding="utf-8")
     shown = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=ROOT, check=True, capture_output=True)
@@ -71,30 +85,56 @@ def query_text(name: str, revision: str | None) -> str:
 
 
 def requests_before(run: Run) -> dict[str, Callable[[], object]]:
-    two = {"min_services": Literal(2)}
+    """The requests as `main`'s API made them (its review lists checked the whole catalogue)."""
     return {
-        "shared, rolled up": lambda: (run("shared-articles", two, PAGE), run("shared-articles.count", two)),
-        "shared": lambda: (run("shared-provisions", two, PAGE), run("shared-provisions.count", two)),
-        "statute services, first page": lambda: run("statute-services", {"document": LAW}),
-        "statute page": lambda: [run(n, {"document": LAW}) for n in STATUTE_BEFORE],
+        **catalogue_requests(run),
+        "statute review box": lambda: [run("citation-status", {p: LAW}) for p in ("document", "citing")],
+        "/review first page": lambda: run("citation-status", {}),
     }
 
 
-def requests_after(run: Run) -> dict[str, Callable[[], object]]:
+def requests_after(run: Run, runner: nq.Runner) -> dict[str, Callable[[], object]]:
+    """The requests as this tree's API makes them."""
+
+    async def statute_review() -> None:
+        rows, _ = await nq.run_page(runner, "statute-services", {"basis": LAW}, PAGE, 0)
+        for row in rows:
+            await review.service_status(runner, str(row["service"]))
+
+    async def review_page() -> None:  # api/pages/review.py's review_page, less the rendering
+        found = await review.reviewed(runner)
+        key = SORT_KEYS["reason"]
+        shown = sorted(found.cited, key=lambda c: key(found.statuses[c.document], c))[:100]
+        for service in dict.fromkeys(c.service for c in shown):
+            await review.service_status(runner, service)
+        for document in {c.document for c in shown}:
+            numbers = [c.number for c in shown if c.document == document]
+            span = {"basis": URIRef(document), "first": Literal(min(numbers)), "last": Literal(max(numbers))}
+            await nq.run(runner, "statute-service-agencies", span)
+
+    return {
+        **catalogue_requests(run),
+        "statute review box": lambda: asyncio.run(statute_review()),
+        "/review first page": lambda: asyncio.run(review_page()),
+    }
+
+
+def catalogue_requests(run: Run) -> dict[str, Callable[[], object]]:
+    """The flagship requests of api/routes.py: their named queries (`run` reads them before or after)."""
     two = {"min_services": Literal(2)}
 
-    def services() -> list[dict]:
-        page = run("statute-services", {"basis": LAW}, PAGE)
-        run("statute-services.count", {"basis": LAW})
-        span = {"basis": LAW, "first": Literal(page[0]["number"]), "last": Literal(page[-1]["number"])}
+    def services(basis: URIRef = LAW) -> list[dict]:
+        page = run("statute-services", {"basis": basis}, PAGE)
+        run("statute-services.count", {"basis": basis})
+        span = {"basis": basis, "first": Literal(page[0]["number"]), "last": Literal(page[-1]["number"])}
         run("statute-service-agencies", span)
         run("statute-service-levels", span)
         return page
 
-    def statute() -> None:
+    def statute(basis: URIRef = LAW) -> None:
         run("statute", {"document": LAW})
         run("statute-provisions", {"document": LAW})
-        page = services()
+        page = services(basis)
         first, last = Literal(page[0]["number"]), Literal(page[-1]["number"])
         run("statute-citations", {"document": LAW, "first": first, "last": last})
 
@@ -103,7 +143,17 @@ def requests_after(run: Run) -> dict[str, Callable[[], object]]:
         "shared": lambda: (run("shared-provisions", two, PAGE), run("shared-provisions.count", two)),
         "statute services, first page": services,
         "statute page": statute,
+        "provision page": lambda: statute(URIRef(f"{LAW}/art_26")),
     }
+
+
+def async_runner(execute: Execute) -> nq.Runner:
+    """The API's runner of named queries (api/review.py's code) over `execute`."""
+
+    async def send(request: QueryRequest) -> QueryResult:
+        return QueryResult(request.media_type, execute(request.query, dict(request.bindings)))
+
+    return nq.Runner(send)
 
 
 Execute = Callable[[str, dict], bytes]
@@ -185,27 +235,50 @@ def graph_file(copies: int, directory: Path) -> Path:
     return part if copies == 100 else copies_1000(part, directory / "copies-1000-synthetic.nt")
 
 
+def status_file(directory: Path) -> Path:
+    """The seed's status layer (the shipped table) as N-Triples."""
+    path = directory / "status.nt"
+    if not path.exists():
+        from servicegraph.graph.build import build_graph
+        from servicegraph.graph.status import status_layer
+        from servicegraph.loaders.catalogue import read_catalogue
+
+        graph = build_graph(read_catalogue(SEED))
+        status_layer(graph, None, B).serialize(str(path), format="nt", encoding="utf-8")
+    return path
+
+
+def store_dir(copies: int, directory: Path, oxigraph: str) -> Path:
+    """The on-disk store of the `copies`× graph and the status layer, loaded and optimized once."""
+    path = directory / f"store-{copies}"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        for source in (graph_file(copies, directory), status_file(directory)):
+            load = [oxigraph, "load", "--location", str(partial), "--file", str(source)]
+            subprocess.run(load, check=True, capture_output=True)
+        subprocess.run([oxigraph, "optimize", "--location", str(partial)], check=True, capture_output=True)
+        partial.rename(path)
+    return path
+
+
 def one_size(
     copies: int, directory: Path, runs: int, before: str | None, engine: str
 ) -> Iterator[tuple[str, str, str]]:
-    path = graph_file(copies, directory)
-    with tempfile.TemporaryDirectory(prefix="flagship-", dir=directory) as where:
-        started = time.perf_counter()
-        if engine == "embedded":
-            store = ox.Store(where)
-            store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-            with_engine = contextlib.nullcontext(embedded(store))
-        else:
-            oxigraph = str(Path(sys.executable).parent / "oxigraph")
-            load = [oxigraph, "load", "--location", where, "--file", str(path)]
-            subprocess.run(load, check=True, capture_output=True)
-            with_engine = _server(oxigraph, where)
-        print(f"{copies}× on {engine}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
-        with with_engine as execute:
-            old, new = requests_before(runner(execute, before or "HEAD")), requests_after(runner(execute, None))
-            for name in old:
-                was = _cell(timed(old[name], runs), runs) if before else "—"
-                yield name, was, _cell(timed(new[name], runs), runs)
+    oxigraph = str(Path(sys.executable).parent / "oxigraph")
+    started = time.perf_counter()
+    where = str(store_dir(copies, directory, oxigraph))
+    print(f"{copies}× store ready in {time.perf_counter() - started:.0f} s", flush=True)
+    if engine == "embedded":
+        with_engine = contextlib.nullcontext(embedded(ox.Store.read_only(where)))
+    else:
+        with_engine = _server(oxigraph, where)
+    with with_engine as execute:
+        old = requests_before(runner(execute, before or "HEAD"))
+        new = requests_after(runner(execute, None), async_runner(execute))
+        for name in new:
+            was = _cell(timed(old[name], runs), runs) if before and name in old else "—"
+            yield name, was, _cell(timed(new[name], runs), runs)
 
 
 @contextlib.contextmanager
@@ -244,15 +317,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], choices=[100, 1000])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--before", default="main", help="git revision of the queries before; '' skips them")
-    parser.add_argument("--directory", type=Path, default=Path("/tmp/servicegraph-dumps"))
+    parser.add_argument("--directory", type=Path, default=Path("/tmp/servicegraph-dumps"), help="dumps and stores")
     parser.add_argument("--engines", nargs="+", default=["embedded", "oxigraph"], choices=["embedded", "oxigraph"])
     args = parser.parse_args()
     print(f"p50 / p99 ms of {args.runs} runs, no cache; before = the queries at {args.before or '—'}")
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     print(f"{'size':>6} {'engine':9} {'request':30} {'before':>18} {'after':>18}")
     for copies in args.sizes:
         for engine in args.engines:
             for name, before, after in one_size(copies, args.directory, args.runs, args.before, engine):
                 print(f"{copies:>5}× {engine:9} {name:30} {before:>18} {after:>18}", flush=True)
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
 
 if __name__ == "__main__":
