@@ -1,7 +1,8 @@
 """The named queries of `api/queries/*.rq`: loading them and running them with bound parameters.
 
-Parameters are RDF terms handed to the store as substitutions (SEP-0007), never pasted
-into the query text, so a crafted value cannot change a query. A substituted variable
+Parameters are RDF terms handed to the store, which writes each as one SPARQL term in
+place of its variable (SEP-0007's substitution, `store.oxigraph.bound_query`), never as
+raw text, so a crafted value cannot change a query. A substituted variable
 must be in the query's SELECT projection (every .rq projects its parameters); a
 parameter given as None stays unbound and matches anything. Paging is the only text the
 server adds: `LIMIT`/`OFFSET` with two validated non-negative integers. A `Runner`

@@ -4,9 +4,10 @@
 
 Each request is the named queries the API runs for it (page and count; for a statute, every
 query of its answer), with no cache, on each engine: pyoxigraph's `Store` in process through
-`OxigraphStore` (results serialized as SPARQL JSON under the server's 16 MiB limit), and an
-Oxigraph server (`oxigraph load` then `oxigraph serve-read-only`, the values written into the
-query text as the remote engine writes them, over the SPARQL protocol):
+`OxigraphStore` (results serialized as SPARQL JSON under the server's 16 MiB limit; before,
+the values handed to pyoxigraph as substitutions, as main did), and an Oxigraph server
+(`oxigraph serve-read-only`, the values written into the query text as the remote engine
+writes them, over the SPARQL protocol):
 - shared, rolled up: `/api/provisions/shared?rollup=true` (shared-articles + .count);
 - shared: `/api/provisions/shared` (shared-provisions + .count);
 - statute services, first page: a page of 50 of the services resting on
@@ -39,6 +40,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import json
 import os
 import re
@@ -174,6 +176,20 @@ def embedded(store: ox.Store) -> Execute:
     return lambda text, bindings: engine.execute(QueryRequest(text, SPARQL_JSON, None, None, bindings)).body
 
 
+def embedded_before(store: ox.Store) -> Execute:
+    """`embedded` as main ran it: the values handed to pyoxigraph as substitutions."""
+
+    def execute(text: str, bindings: dict) -> bytes:
+        buffer = io.BytesIO()
+        results = store.query(text, substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()})
+        results.serialize(buffer, ox.QueryResultsFormat.JSON)  # type: ignore[union-attr]
+        if buffer.tell() > MAX_RESULT_BYTES:
+            raise ResultTooLarge("over the result limit")
+        return buffer.getvalue()
+
+    return execute
+
+
 def remote(url: str) -> Execute:
     """An Oxigraph server's SPARQL endpoint, the values written into the text (as the remote engine does)."""
     client = httpx.Client(timeout=600)
@@ -270,11 +286,12 @@ def one_size(
     where = str(store_dir(copies, directory, oxigraph))
     print(f"{copies}× store ready in {time.perf_counter() - started:.0f} s", flush=True)
     if engine == "embedded":
-        with_engine = contextlib.nullcontext(embedded(ox.Store.read_only(where)))
+        store = ox.Store.read_only(where)
+        with_engine = contextlib.nullcontext((embedded_before(store), embedded(store)))
     else:
         with_engine = _server(oxigraph, where)
-    with with_engine as execute:
-        old = requests_before(runner(execute, before or "HEAD"))
+    with with_engine as (execute_before, execute):
+        old = requests_before(runner(execute_before, before or "HEAD"))
         new = requests_after(runner(execute, None), async_runner(execute))
         for name in new:
             was = _cell(timed(old[name], runs), runs) if before and name in old else "—"
@@ -282,7 +299,7 @@ def one_size(
 
 
 @contextlib.contextmanager
-def _server(oxigraph: str, location: str) -> Iterator[Execute]:
+def _server(oxigraph: str, location: str) -> Iterator[tuple[Execute, Execute]]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -298,7 +315,7 @@ def _server(oxigraph: str, location: str) -> Iterator[Execute]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield remote(url)
+        yield remote(url), remote(url)
     finally:
         server.terminate()
         server.wait(timeout=60)

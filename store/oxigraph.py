@@ -18,6 +18,7 @@ from servicegraph.store.engine import QueryRequest, QueryResult, Snapshot
 from servicegraph.store.errors import QueryError, QueryForbidden, QuerySyntaxError, ResultTooLarge
 from servicegraph.store.formats import GRAPH_FORMATS, RESULTS_FORMATS
 from servicegraph.store.query_check import SERVICE_REFUSED, calls_service
+from servicegraph.store.sparql_text import SubstitutionError, substitute
 
 if TYPE_CHECKING:
     import rdflib
@@ -97,12 +98,11 @@ class OxigraphStore:
             raise QueryForbidden(SERVICE_REFUSED)
         try:
             results = self._store_for(request).query(
-                request.query,
+                bound_query(request),
                 base_iri=request.base_iri,
                 # pyoxigraph's stub types this as a list of a wider union (list is invariant)
                 default_graph=_graph_list(request.default_graphs),  # type: ignore[arg-type]
                 named_graphs=_graph_list(request.named_graphs),
-                substitutions={ox.Variable(k): to_oxigraph(v) for k, v in request.bindings.items()} or None,
             )
             buffer = _LimitedBuffer(self._max_result_bytes)
             # pyoxigraph's stubs want a whole IO[bytes] where serialize only calls write()
@@ -115,6 +115,25 @@ class OxigraphStore:
         except PermissionError:  # the sandbox refused a connection: the engine ran a SERVICE call
             raise QueryForbidden(SERVICE_REFUSED) from None
         return QueryResult(request.media_type, buffer.getvalue())
+
+
+def bound_query(request: QueryRequest) -> str:
+    """The request's query with its bound values written into the text (`substitute`), as
+    every engine runs it: pyoxigraph's own substitution hides the values from its planner
+    (statute-citations.rq: 190 ms vs 40 ms at 100×; citation-status.rq for one document,
+    4.5 s vs 0.4 s). `QuerySyntaxError` for a value no text can carry."""
+    try:
+        return substitute(request.query, {name: _sparql_term(term) for name, term in request.bindings.items()})
+    except SubstitutionError as exc:
+        raise QuerySyntaxError(str(exc)) from None
+
+
+def _sparql_term(term: rdflib.term.Node) -> str:
+    """A bound value in SPARQL syntax (N-Triples' term syntax is SPARQL's too)."""
+    value = to_oxigraph(term)
+    if isinstance(value, ox.BlankNode):
+        raise QuerySyntaxError("a blank node cannot be bound to a query (in its text it would be a variable)")
+    return str(value)
 
 
 def _format(table: Mapping[str, ox.QueryResultsFormat | ox.RdfFormat], media_type: str):

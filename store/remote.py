@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING
 
 import httpx
 import pyoxigraph as ox
@@ -38,13 +37,10 @@ from servicegraph.store.errors import (
     ResultTooLarge,
 )
 from servicegraph.store.graph_store import GraphStore, publish_snapshot, shown
-from servicegraph.store.oxigraph import to_oxigraph
+from servicegraph.store.oxigraph import bound_query
 from servicegraph.store.pointer import NO_POINTER, Pointer, pointer_iri, read_pointer
 from servicegraph.store.query_check import SERVICE_REFUSED, calls_service
-from servicegraph.store.sparql_text import SubstitutionError, has_dataset_clause, substitute
-
-if TYPE_CHECKING:
-    import rdflib
+from servicegraph.store.sparql_text import has_dataset_clause
 
 log = logging.getLogger("servicegraph.remote")
 
@@ -144,10 +140,7 @@ class RemoteEngine:
             ) from None
 
     async def _query(self, request: QueryRequest, pointer: Pointer) -> bytes:
-        try:
-            query = substitute(request.query, {name: _sparql_term(term) for name, term in request.bindings.items()})
-        except SubstitutionError as exc:
-            raise QuerySyntaxError(str(exc)) from None
+        query = bound_query(request)
         dataset: dict[str, list[str]] = {}
         if request.default_graphs is not None or request.named_graphs is not None:
             dataset = {"default-graph-uri": list(request.default_graphs or ()),
@@ -206,11 +199,3 @@ class RemoteEngine:
 def _publish(store_url: str, snapshot: Snapshot, base: str, graph: str | None) -> Pointer:
     with GraphStore(store_url) as graph_store:
         return publish_snapshot(graph_store, snapshot, base, graph)
-
-
-def _sparql_term(term: rdflib.term.Identifier) -> str:
-    """A bound value in SPARQL syntax (N-Triples' term syntax is SPARQL's too)."""
-    value = to_oxigraph(term)
-    if isinstance(value, ox.BlankNode):
-        raise QuerySyntaxError("a blank node cannot be bound to a remote engine's query (it would be a variable)")
-    return str(value)

@@ -1,8 +1,9 @@
 """SPARQL query text, token by token: the lexer the endpoint's guard and the remote
-engine share, and the rewriting a remote engine needs.
+engine share, and the rewriting both engines' queries get.
 
 `substitute` puts bound values into the query text (SEP-0007's substitution, which the
-embedded store does natively and the SPARQL 1.1 Protocol cannot carry): every
+SPARQL 1.1 Protocol cannot carry, and which pyoxigraph does natively but plans worse,
+store/oxigraph.py `bound_query`): every
 occurrence of the variable becomes the term, except where the grammar needs a variable
 — a bare projection becomes `(term AS ?v)`, a bare GROUP BY or ORDER BY condition
 `(term)`. Keywords, strings, IRIs and comments are left as written.
