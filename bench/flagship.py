@@ -264,26 +264,27 @@ def status_file(directory: Path) -> Path:
     return path
 
 
-def store_dir(copies: int, directory: Path, oxigraph: str) -> Path:
-    """The on-disk store of the `copies`× graph and the status layer, loaded and optimized once."""
-    path = directory / f"store-{copies}"
+def store_dir(copies: int, directory: Path, oxigraph: str, optimized: bool = True) -> Path:
+    """The on-disk store of the `copies`× graph and the status layer, loaded (and optimized) once."""
+    path = directory / f"store-{copies}{'' if optimized else '-unoptimized'}"
     if not path.exists():
         partial = path.with_suffix(".partial")
         shutil.rmtree(partial, ignore_errors=True)
         for source in (graph_file(copies, directory), status_file(directory)):
             load = [oxigraph, "load", "--location", str(partial), "--file", str(source)]
             subprocess.run(load, check=True, capture_output=True)
-        subprocess.run([oxigraph, "optimize", "--location", str(partial)], check=True, capture_output=True)
+        if optimized:
+            subprocess.run([oxigraph, "optimize", "--location", str(partial)], check=True, capture_output=True)
         partial.rename(path)
     return path
 
 
 def one_size(
-    copies: int, directory: Path, runs: int, before: str | None, engine: str
+    copies: int, directory: Path, runs: int, before: str | None, engine: str, optimized: bool = True
 ) -> Iterator[tuple[str, str, str]]:
     oxigraph = str(Path(sys.executable).parent / "oxigraph")
     started = time.perf_counter()
-    where = str(store_dir(copies, directory, oxigraph))
+    where = str(store_dir(copies, directory, oxigraph, optimized))
     print(f"{copies}× store ready in {time.perf_counter() - started:.0f} s", flush=True)
     if engine == "embedded":
         store = ox.Store.read_only(where)
@@ -336,13 +337,15 @@ def main() -> None:
     parser.add_argument("--before", default="main", help="git revision of the queries before; '' skips them")
     parser.add_argument("--directory", type=Path, default=Path("/tmp/servicegraph-dumps"), help="dumps and stores")
     parser.add_argument("--engines", nargs="+", default=["embedded", "oxigraph"], choices=["embedded", "oxigraph"])
+    parser.add_argument("--unoptimized", action="store_true", help="a store left as bulk-loaded (before db6e179)")
     args = parser.parse_args()
     print(f"p50 / p99 ms of {args.runs} runs, no cache; before = the queries at {args.before or '—'}")
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     print(f"{'size':>6} {'engine':9} {'request':30} {'before':>18} {'after':>18}")
     for copies in args.sizes:
         for engine in args.engines:
-            for name, before, after in one_size(copies, args.directory, args.runs, args.before, engine):
+            rows = one_size(copies, args.directory, args.runs, args.before, engine, not args.unoptimized)
+            for name, before, after in rows:
                 print(f"{copies:>5}× {engine:9} {name:30} {before:>18} {after:>18}", flush=True)
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
