@@ -25,9 +25,9 @@ over them. p50 / p99 of `--runs` runs, in ms; "(limit)" when an answer is over t
 limit (the API answered 503).
 
 The graph holds the seed's status layer (the shipped table; its documents are every copy's).
-It is loaded once per size into an on-disk store under `--directory` (`oxigraph load`, then
-`oxigraph optimize`, as a served snapshot is: store/snapshots.py), kept there for the next
-run, and opened read-only by each engine in turn.
+It is loaded once per size into an on-disk store under `--directory` (`oxigraph load`, left
+as bulk-loaded like a served snapshot; `--optimize`: compacted by `oxigraph optimize`), kept
+there for the next run, and opened read-only by each engine in turn.
 
 The 100× graph is bench/dumps.py's first part (copies 0–99). The 1000× graph is that part
 and nine copies of it with every service IRI suffixed and every item number shifted, as
@@ -264,9 +264,9 @@ def status_file(directory: Path) -> Path:
     return path
 
 
-def store_dir(copies: int, directory: Path, oxigraph: str, optimized: bool = True) -> Path:
+def store_dir(copies: int, directory: Path, oxigraph: str, optimized: bool = False) -> Path:
     """The on-disk store of the `copies`× graph and the status layer, loaded (and optimized) once."""
-    path = directory / f"store-{copies}{'' if optimized else '-unoptimized'}"
+    path = directory / f"store-{copies}{'-optimized' if optimized else ''}"
     if not path.exists():
         partial = path.with_suffix(".partial")
         shutil.rmtree(partial, ignore_errors=True)
@@ -280,7 +280,7 @@ def store_dir(copies: int, directory: Path, oxigraph: str, optimized: bool = Tru
 
 
 def one_size(
-    copies: int, directory: Path, runs: int, before: str | None, engine: str, optimized: bool = True
+    copies: int, directory: Path, runs: int, before: str | None, engine: str, optimized: bool = False
 ) -> Iterator[tuple[str, str, str]]:
     oxigraph = str(Path(sys.executable).parent / "oxigraph")
     started = time.perf_counter()
@@ -337,14 +337,14 @@ def main() -> None:
     parser.add_argument("--before", default="main", help="git revision of the queries before; '' skips them")
     parser.add_argument("--directory", type=Path, default=Path("/tmp/servicegraph-dumps"), help="dumps and stores")
     parser.add_argument("--engines", nargs="+", default=["embedded", "oxigraph"], choices=["embedded", "oxigraph"])
-    parser.add_argument("--unoptimized", action="store_true", help="a store left as bulk-loaded (before db6e179)")
+    parser.add_argument("--optimize", action="store_true", help="a store compacted (oxigraph optimize) after loading")
     args = parser.parse_args()
     print(f"p50 / p99 ms of {args.runs} runs, no cache; before = the queries at {args.before or '—'}")
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     print(f"{'size':>6} {'engine':9} {'request':30} {'before':>18} {'after':>18}")
     for copies in args.sizes:
         for engine in args.engines:
-            rows = one_size(copies, args.directory, args.runs, args.before, engine, not args.unoptimized)
+            rows = one_size(copies, args.directory, args.runs, args.before, engine, args.optimize)
             for name, before, after in rows:
                 print(f"{copies:>5}× {engine:9} {name:30} {before:>18} {after:>18}", flush=True)
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)

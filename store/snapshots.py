@@ -19,7 +19,6 @@ import pyoxigraph as ox
 
 from servicegraph.graph import ntriples
 from servicegraph.graph.namespaces import DEFAULT_BASE
-from servicegraph.store import limits
 from servicegraph.store.engine import Snapshot, Statistics
 from servicegraph.store.errors import DumpError
 from servicegraph.store.formats import DUMP_FORMATS
@@ -144,14 +143,9 @@ def snapshot_from_dump(path: Path, generation: int, dump: Path) -> Snapshot:
 
 
 def _close(store: ox.Store, path: Path, generation: int, default_holds_all: bool = False) -> Snapshot:
-    """Flush, compact a snapshot workers will read from disk, and drop the writer (readers
-    must not open a store a writer holds)."""
+    """Flush and drop the writer (readers must not open a store a writer holds)."""
     store.flush()
     statistics = _statistics(store, default_holds_all)
-    if statistics.triples > limits.IN_MEMORY_TRIPLES:
-        # a bulk load leaves many overlapping files: the flagship requests were 3-4x slower
-        # at 1000x before compaction (bench/flagship.py), which costs ~15 s there
-        store.optimize()
     del store
     return Snapshot(path, generation, statistics)
 

@@ -146,19 +146,11 @@ def test_publish_swaps_generations_for_new_queries(tmp_path: Path) -> None:
     assert all(b"second" in body for body in bodies[1:])
 
 
-@pytest.mark.parametrize("on_disk", [False, True])
-def test_a_catalogue_built_into_the_store_holds_what_its_graph_held(
-    tmp_path: Path, seed_path: Path, on_disk: bool, monkeypatch
-) -> None:
+def test_a_catalogue_built_into_the_store_holds_what_its_graph_held(tmp_path: Path, seed_path: Path) -> None:
     """`load_source` streams the build into the store; the expected store is written the old way,
     quad by quad from `build_graph` and `status_layer` over that graph, its statistics counted
-    over the union of its graphs. `on_disk`: a snapshot too big to copy into memory, compacted."""
+    over the union of its graphs."""
     import pyoxigraph as ox
-
-    from servicegraph.store import limits
-
-    if on_disk:
-        monkeypatch.setattr(limits, "IN_MEMORY_TRIPLES", 0)
 
     from servicegraph.graph.build import build_graph
     from servicegraph.graph.namespaces import DEFAULT_BASE
