@@ -156,7 +156,7 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
 def loaded(triples: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
     """An in-memory store holding `triples` (the builder's stream) in its default graph."""
     store = ox.Store()
-    store.bulk_load(ntriples.reader(ntriples.lines(triples)), ox.RdfFormat.N_TRIPLES)
+    ntriples.load(store, ntriples.lines(triples))
     return store
 
 

@@ -80,7 +80,7 @@ def snapshot_from_layers(path: Path, generation: int, layers: Iterable[Layer]) -
 
     store = ox.Store(str(path))
     try:
-        store.bulk_load(ntriples.reader(nquads()), ox.RdfFormat.N_QUADS)
+        ntriples.load(store, nquads(), quads=True)
     except BaseException:
         del store  # closed before the caller removes the directory
         raise
