@@ -3,8 +3,8 @@
 `publish_snapshot` copies a snapshot there: a revision's graph once (its IRI names its
 content), emptied and filled before any reader sees it; every other named graph with one
 PUT; the snapshot's default graph as the named graph the API will read; then the pointer
-(store/pointer.py), last. A graph leaves the snapshot dumped by pyoxigraph to a temporary
-file, which the request body streams. Blocking: call it from a thread or the command line.
+(store/pointer.py), last. A graph leaves the snapshot dumped by pyoxigraph into a pipe the
+request body streams. Blocking: call it from a thread or the command line.
 """
 
 from __future__ import annotations
