@@ -22,6 +22,6 @@ bench:
 		echo "== $$script"; $(BIN)/python $$script; \
 	done
 
-# bench/scale.py at 1×, 10×, 100×: prints the figures and rewrites README.md's figures block
+# bench/scale.py at 1×, 10×, 100×, 1000×: prints the figures and rewrites README.md's figures block
 figures:
-	cd bench && ../$(BIN)/python scale.py --sizes 1 10 100 --seconds 5 --readme
+	cd bench && ../$(BIN)/python scale.py --sizes 1 10 100 1000 --validate-up-to 1000 --oxigraph-up-to 1000 --seconds 5 --readme

@@ -43,7 +43,7 @@ def _nt(catalogue: Catalogue) -> int:
 
 def _load_nt(catalogue: Catalogue) -> int:
     store = ox.Store()
-    store.bulk_load(ntriples.reader(ntriples.lines(CatalogueTriples(catalogue))), ox.RdfFormat.N_TRIPLES)
+    ntriples.load(store, ntriples.lines(CatalogueTriples(catalogue)))
     return len(store)
 
 

@@ -9,12 +9,11 @@ so its peak memory (`ru_maxrss`) is its own. The stages, timed once each: parse
 build+load (the same stream into the embedded store, `snapshot_from_layers`: what
 `serve FILE` and `push` do, so it includes a second build); load into an Oxigraph server
 (`oxigraph serve`, over the Graph Store HTTP Protocol: `publish_snapshot`, as
-`servicegraph push` does). Validation (`validate_store`: the shapes compiled to SPARQL over the
-builder's stream loaded into an in-memory store, as `servicegraph validate` does; the
-load is not counted) runs in a child of its own, so its memory
-does not hide the build's; it is skipped past `--validate-up-to`, and
-the Oxigraph server past `--oxigraph-up-to` (its load over HTTP takes the longest). End to
-end is parse + validate + build+load. Then the flagship API requests, through the whole
+`servicegraph push` does). Validate: `validate_store` (the shapes compiled to SPARQL) over
+the snapshot build+load wrote, on disk, so its memory stays bounded; skipped past
+`--validate-up-to`, and the Oxigraph server past `--oxigraph-up-to` (its load over HTTP
+takes the longest). End to end is parse + build+load + validate: a catalogue read,
+stored and checked once. Then the flagship API requests, through the whole
 app with the results cache off, on the embedded store (one query worker) and on the
 Oxigraph server: each repeated for up to `--seconds` (at least 3 times), p50 and p99 in
 milliseconds; an answer other than 200 is printed as its status. Last, the growth factor
@@ -73,12 +72,15 @@ def peak_mb(pid: int | None = None) -> float:
     return float("nan")
 
 
-def one_size(copies: int, seconds: float, oxigraph: bool) -> dict[str, Any]:
-    """Every stage but validation at `copies`× the seed (in this process: the child's work);
-    the Oxigraph server's only when `oxigraph`."""
+def one_size(copies: int, seconds: float, oxigraph: bool, validate: bool) -> dict[str, Any]:
+    """Every stage at `copies`× the seed (in this process: the child's work); validation
+    only when `validate`, the Oxigraph server's only when `oxigraph`."""
+    import pyoxigraph as ox
+
     from servicegraph.graph import ntriples
     from servicegraph.graph.build import CatalogueTriples
     from servicegraph.graph.namespaces import DEFAULT_BASE
+    from servicegraph.graph.validate import validate_store
     from servicegraph.loaders.catalogue import parse_catalogue
     from servicegraph.store.graph_store import GraphStore, publish_snapshot
     from servicegraph.store.snapshots import snapshot_from_layers
@@ -93,7 +95,10 @@ def one_size(copies: int, seconds: float, oxigraph: bool) -> dict[str, Any]:
         snapshot = timed(
             stages, "build+load", snapshot_from_layers, Path(directory) / "s", 1, [(built.revision, built)]
         )
+        revision = ox.NamedNode(str(built.revision))
         del built, catalogue
+        if validate:
+            timed(stages, "validate", validate_store, ox.Store.read_only(str(snapshot.path)), revision)
         gc.collect()
         queries = {"embedded": asyncio.run(_requests(_embedded(snapshot), seconds))}
         if not oxigraph:
@@ -127,18 +132,6 @@ def _result(
 
 def _count(lines: Iterator[str]) -> int:
     return sum(1 for _ in lines)
-
-
-def validate_size(copies: int) -> dict[str, Any]:
-    """Validation at `copies`× the seed (in this process: the child's work)."""
-    from servicegraph.graph.build import CatalogueTriples
-    from servicegraph.graph.validate import loaded, validate_store
-    from servicegraph.loaders.catalogue import parse_catalogue
-
-    store = loaded(CatalogueTriples(parse_catalogue(multiplied(SEED.read_bytes(), copies), SEED.name)))
-    stages: dict[str, float | None] = {}
-    timed(stages, "validate", validate_store, store, None)
-    return {"validate": stages["validate"], "validate_peak_mb": peak_mb()}
 
 
 def _free_port() -> int:
@@ -215,13 +208,12 @@ def _latency(value: list[float] | int) -> tuple[str, str]:
 
 def report(results: list[dict[str, Any]]) -> str:
     out = [f"{'size':>6} {'items':>7} {'triples':>10} " + " ".join(f"{s + ' s':>13}" for s in STAGES)
-           + f" {'peak MB':>8} {'validate MB':>12} {'oxigraph MB':>12}"]  # fmt: skip
+           + f" {'peak MB':>8} {'oxigraph MB':>12}"]  # fmt: skip
     for r in results:
         stages = " ".join(f"{'—' if r['stages'][s] is None else format(r['stages'][s], '.2f'):>13}" for s in STAGES)
-        validate_mb = "—" if r.get("validate_peak_mb") is None else f"{r['validate_peak_mb']:.0f}"
         oxigraph_mb = "—" if r["oxigraph_peak_mb"] is None else f"{r['oxigraph_peak_mb']:.0f}"
         out.append(f"{r['copies']:>5}× {r['items']:>7} {r['triples']:>10} {stages} {r['peak_mb']:>8.0f} "
-                   f"{validate_mb:>12} {oxigraph_mb:>12}")  # fmt: skip
+                   f"{oxigraph_mb:>12}")  # fmt: skip
     out.append("\nflagship requests through the app, results cache off: p50 / p99 ms ((status) when not 200)")
     engines = ("embedded", "oxigraph")
     out.append(f"{'size':>6} " + " ".join(f"{name + ' · ' + e:>34}" for name in REQUESTS for e in engines))
@@ -277,24 +269,17 @@ def main() -> int:
     parser.add_argument("--readme", action="store_true", help="write the figures into README.md too")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child's size
     parser.add_argument("--oxigraph", action="store_true", help=argparse.SUPPRESS)  # the child loads the server
-    parser.add_argument("--validate-one", type=int, help=argparse.SUPPRESS)  # the validating child's size
+    parser.add_argument("--validate", action="store_true", help=argparse.SUPPRESS)  # the child validates
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(one_size(args.one, args.seconds, args.oxigraph)))
-        return 0
-    if args.validate_one is not None:
-        print(json.dumps(validate_size(args.validate_one)))
+        print(json.dumps(one_size(args.one, args.seconds, args.oxigraph, args.validate)))
         return 0
     load_before = _load_average()
     results = []
     for copies in args.sizes:
         oxigraph = ["--oxigraph"] if copies <= args.oxigraph_up_to else []
-        result = _child("--one", str(copies), "--seconds", str(args.seconds), *oxigraph)
-        result["validate_peak_mb"] = None
-        if copies <= args.validate_up_to:
-            validated = _child("--validate-one", str(copies))
-            result["stages"]["validate"] = validated["validate"]
-            result["validate_peak_mb"] = validated["validate_peak_mb"]
+        validate = ["--validate"] if copies <= args.validate_up_to else []
+        result = _child("--one", str(copies), "--seconds", str(args.seconds), *oxigraph, *validate)
         stages = result["stages"]
         if stages["validate"] is not None:
             stages["end to end"] = stages["parse"] + stages["validate"] + stages["build+load"]

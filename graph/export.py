@@ -149,7 +149,7 @@ def write_all(built: CatalogueTriples, out_dir: Path) -> tuple[list[Path], Count
     with tempfile.TemporaryDirectory(prefix="servicegraph-build-") as scratch:
         store = ox.Store(scratch)
         try:
-            store.bulk_load(ntriples.reader(ntriples.lines(tally.counted(built))), ox.RdfFormat.N_TRIPLES)
+            ntriples.load(store, ntriples.lines(tally.counted(built)))
             counts = tally.counts(len(store))
             written = [_dump(store, out_dir / name, media_type, prefixes) for name, media_type in FILES.items()]
         finally:

@@ -10,8 +10,10 @@ Comparing two revisions' reports is graph/report_compare.py.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -33,6 +35,8 @@ SHAPES = resources.files("servicegraph.shapes") / "servicegraph.ttl"
 SEVERITIES = ("Violation", "Warning", "Info")
 _OWNED_BY = (CV.hasParticipation, CPSV.follows, SG.fillType)
 """Predicates from a service to the nodes that belong to it alone."""
+_THREADS = os.cpu_count() or 1
+"""The shapes' queries run this many at a time."""
 
 
 @cache
@@ -152,7 +156,7 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
 def loaded(triples: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
     """An in-memory store holding `triples` (the builder's stream) in its default graph."""
     store = ox.Store()
-    store.bulk_load(ntriples.reader(ntriples.lines(triples)), ox.RdfFormat.N_TRIPLES)
+    ntriples.load(store, ntriples.lines(triples))
     return store
 
 
@@ -174,12 +178,16 @@ def validate_store(
     plain = not any(store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None, graph))
     queries = compile_shapes(shapes, plain)
     focus = None if items is None else _focus_of(store, graph, items)
+
+    def answer(query: ShapeQuery) -> list[ox.QuerySolution]:
+        return list(_select(store, query.text(focus if item_bound(query) else None), graph))
+
     rows: list[tuple[ShapeQuery, Any]] = []
-    for done, query in enumerate(queries, 1):
-        text = query.text(focus if item_bound(query) else None)
-        rows += [(query, row) for row in _select(store, text, graph)]
-        if progress is not None:
-            progress(done, len(queries) + 1)
+    with ThreadPoolExecutor(max_workers=_THREADS) as threads:  # pyoxigraph lets go of the GIL while it evaluates
+        for done, (query, answered) in enumerate(zip(queries, threads.map(answer, queries), strict=True), 1):
+            rows += [(query, row) for row in answered]
+            if progress is not None:
+                progress(done, len(queries) + 1)
     results = _Locator(store, graph).results(shapes, rows)
     if progress is not None:
         progress(len(queries) + 1, len(queries) + 1)

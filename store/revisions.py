@@ -420,6 +420,10 @@ class RevisionStore:
         the same bytes or the same parsed catalogue were loaded before, and
         `DirectoryUnwritable` when the directory refuses the write (nothing of it is left).
         """
+        sha256 = hashlib.sha256(data).hexdigest()
+        for meta in self.revisions():  # the same bytes again: known before they are parsed
+            if meta.sha256 == sha256:
+                raise RevisionExists(meta, same_bytes=True)
         progress("parsing", 0, 0)
         catalogue = parse_catalogue(data, source)
         items = len(catalogue.items)
@@ -430,8 +434,8 @@ class RevisionStore:
             )
         content = content_digest(catalogue)
         for meta in self.revisions():
-            if meta.sha256 == catalogue.sha256 or meta.content == content:
-                raise RevisionExists(meta, same_bytes=meta.sha256 == catalogue.sha256)
+            if meta.content == content:
+                raise RevisionExists(meta, same_bytes=False)
         return self._add(catalogue, content, data, source, loaded, progress)
 
     def _add(

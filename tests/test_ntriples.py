@@ -57,6 +57,7 @@ def test_rdflib_reads_back_what_is_written(written: list) -> None:
 def test_pyoxigraph_loads_the_reader_in_a_named_graph(written: list) -> None:
     graph = URIRef(f"{EX}g")
     store = ox.Store()
+    # strict, not `ntriples.load`: its leniency rests on what the writer writes passing these checks
     store.bulk_load(ntriples.reader(ntriples.lines(written, graph)), ox.RdfFormat.N_QUADS)
     expected = graph_of(written)
     dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph)))

@@ -178,3 +178,26 @@ def test_a_service_query_is_refused_before_it_reaches_the_engine(engine: Oxigrap
         answer = client.get("/sparql", params={"query": issue_ssrf_query(port)}, headers=SPARQL_JSON)
         assert answer.status_code == 403 and "SERVICE" in answer.text
         assert not connected(sock)
+
+
+def test_a_graph_dump_stopped_midway_lets_its_thread_go(tmp_path: Path, seed_path: Path) -> None:
+    """An upload that fails mid-body closes the dump's pipe: the dumping thread ends (no hang,
+    no thread left writing), and a dump read to the end holds the whole graph."""
+    import threading
+
+    import pyoxigraph as ox
+
+    from servicegraph.graph import ntriples
+    from servicegraph.graph.build import CatalogueTriples
+    from servicegraph.loaders.catalogue import read_catalogue
+    from servicegraph.store.graph_store import _graph
+
+    store = ox.Store(str(tmp_path / "s"))
+    ntriples.load(store, ntriples.lines(CatalogueTriples(read_catalogue(seed_path))))
+    whole = b"".join(_graph(store, ox.DefaultGraph()))
+    assert len(list(ox.parse(whole, ox.RdfFormat.N_TRIPLES))) == len(store)  # ~3 MB: many times a pipe's buffer
+    body = _graph(store, ox.DefaultGraph())
+    first = next(body)
+    assert 0 < len(first) < len(whole)
+    body.close()
+    assert not any(t.name == "graph-dump" and t.is_alive() for t in threading.enumerate())

@@ -192,12 +192,17 @@ def test_lost_legal_basis_query_on_the_store(tmp_path: Path, seed_path: Path) ->
     ]
 
 
-def test_same_bytes_twice_is_refused(tmp_path: Path, seed_path: Path) -> None:
+def test_same_bytes_twice_is_refused_before_they_are_parsed(tmp_path: Path, seed_path: Path, monkeypatch) -> None:
+    """Restarting `serve FILE --data-dir DIR` with the file DIR holds serves at once: no parse."""
+    from servicegraph.store import revisions
+
     store = RevisionStore(tmp_path / "data")
     first = store.add(seed_path.read_bytes(), "seed.txt")
+    monkeypatch.setattr(revisions, "parse_catalogue", lambda *args: pytest.fail("parsed again"))
     with pytest.raises(RevisionExists) as caught:
         store.add(seed_path.read_bytes(), "again.txt")
     assert caught.value.meta == first.meta
+    assert str(caught.value).startswith("these bytes")
     assert store.current_snapshot().generation == 1
 
 

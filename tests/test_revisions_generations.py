@@ -148,10 +148,13 @@ def test_a_remote_engine_is_sent_the_new_revision_graph_not_the_old_ones(
     store: RevisionStore, seed_path: Path, tmp_path: Path, monkeypatch
 ) -> None:
     sent: list[tuple[str, str | None]] = []
+    bulk: list[str | None] = []  # the graphs loaded by Oxigraph's bulk loader
     send = GraphStore._send
 
     def recording(self, method: str, graph: str | None, **kwargs):
         sent.append((method, graph))
+        if "no_transaction" in (kwargs.get("extra") or {}):
+            bulk.append(graph)
         return send(self, method, graph, **kwargs)
 
     monkeypatch.setattr(GraphStore, "_send", recording)
@@ -165,5 +168,6 @@ def test_a_remote_engine_is_sent_the_new_revision_graph_not_the_old_ones(
         publish_snapshot(graph_store, outcome.snapshot, store.base)
     loaded = {graph for method, graph in sent if method in ("POST", "DELETE")}
     assert loaded == {outcome.meta.iri}  # the new revision's graph; the seed's is not sent again
+    assert bulk == [seed_iri, outcome.meta.iri]  # an Oxigraph server loads them outside a transaction
     replaced = {graph for method, graph in sent if method == "PUT"}
     assert replaced == {store.metadata_graph, store.changes_graph, store.status_graph, pointer_iri(store.base)}
