@@ -17,7 +17,7 @@ catalogue (the seed-sized revision current again), then to one holding a single 
 N× catalogue (the change ten items of N × 98), side by side in one run: *after*,
 `RevisionStore.add` as it is (graph/carry.py: the changed items validated, the others'
 results carried); *before*, store/revisions.py as at commit `BEFORE` (read with `git
-show`), which validated every revision whole. Each adds the same bytes to its own copy of
+show`, and its store/derive.py), which validated every revision whole. Each adds the same bytes to its own copy of
 the same data directory; printed: the whole add before and after, how many items after
 revalidated ("all": validated whole), and after's stages (parse counts the parent's
 catalogue too, read again for the diff; generation is store/derive.py's write).
@@ -107,14 +107,21 @@ STAGES = {
 """The stages of an add timed in store/revisions.py, by the functions it calls."""
 
 
-def store_before() -> Any:
-    """store/revisions.py as of `BEFORE` (read with git), loaded as a module of its own."""
+def _module_before(path: str, name: str) -> Any:
+    """The module at `path` as of `BEFORE` (read with git), loaded under `name`."""
     root = Path(__file__).resolve().parent.parent
-    show = ["git", "show", f"{BEFORE}:store/revisions.py"]
+    show = ["git", "show", f"{BEFORE}:{path}"]
     source = subprocess.run(show, cwd=root, capture_output=True, text=True, check=True).stdout
-    module = types.ModuleType("revisions_before")
+    module = types.ModuleType(name)
     sys.modules[module.__name__] = module  # dataclasses look their module up
-    exec(compile(source, "revisions_before.py", "exec"), module.__dict__)
+    exec(compile(source, f"{name}.py", "exec"), module.__dict__)
+    return module
+
+
+def store_before() -> Any:
+    """store/revisions.py as of `BEFORE`, writing generations with store/derive.py as of then."""
+    module = _module_before("store/revisions.py", "revisions_before")
+    module.derive_snapshot = _module_before("store/derive.py", "derive_before").derive_snapshot
     return module
 
 

@@ -9,13 +9,13 @@ revision, then adds the carried results: the report is the one a full validation
 (tests/test_carry.py compares them). To carry, a revision keeps its results with their
 terms (`terms_json`, saved beside its report).
 
-An item is *carried* when (`carried`): its number is in both revisions once, the diff
+An item is *carried* (`plan`) when its number is in both revisions once, the diff
 lists no change for it, its record is the parent's but for lines shifted together
 (`shifted`), its service IRI is the same, it has no 同第N项 (whose target is another
 item), and none of its parent's results points elsewhere (a value that is an item or a
 line number, another row's IRI). The whole revision is validated instead (`Plan.reason`
-says why) when there is no parent, the parent's results were saved by another format or
-other shapes, either revision repeats a number, a parent's item-bound result has no
+says why) when there is no parent, the parent's results were not saved (or in another
+format, or under other shapes), either revision repeats a number, a parent's item-bound result has no
 item, or more than `MOST_REVALIDATED` of the items would be revalidated anyway.
 """
 
@@ -215,6 +215,16 @@ class _Elsewhere(Exception):
     """A result names another item's row: it cannot be moved with its own."""
 
 
+def _bound_results(terms: Mapping[str, Any]) -> dict[int | None, list[Result]]:
+    """The parent's results of the item-bound shapes, by item."""
+    bound = {str(q.shape) for q in compile_shapes(load_shapes(), True) if item_bound(q)}
+    results: dict[int | None, list[Result]] = {}
+    for doc in terms["results"]:
+        if doc["shape"] in bound:
+            results.setdefault(doc["item"], []).append(_result(doc))
+    return results
+
+
 def plan(new: Catalogue, base: str, parent: Parent | None) -> Plan:
     """Which results to carry from `parent` and which items to revalidate (the rule is the
     module's docstring's)."""
@@ -225,27 +235,23 @@ def plan(new: Catalogue, base: str, parent: Parent | None) -> Plan:
 
     if parent is None:
         return whole("the first revision")
-    terms = parent.terms
-    if terms is None or terms.get("format") != FORMAT or terms.get("shapes") != shapes_digest():
+    terms, old_minter = parent.terms, Minter(base, parent.catalogue.sha256)
+    saved = (FORMAT, shapes_digest(), str(old_minter.revision))
+    if terms is None or (terms.get("format"), terms.get("shapes"), terms.get("revision")) != saved:
         return whole("the parent's results were saved in another format or under other shapes")
     if _repeats(new) or _repeats(parent.catalogue):
         return whole("a revision repeats an item number")
-    bound = {str(q.shape) for q in compile_shapes(load_shapes(), True) if item_bound(q)}
-    results: dict[int, list[Result]] = {}
-    for doc in terms["results"]:
-        if doc["shape"] in bound:
-            if doc["item"] is None:
-                return whole("an item-bound result of the parent has no item")
-            results.setdefault(doc["item"], []).append(_result(doc))
+    results = _bound_results(terms)
+    if None in results:
+        return whole("an item-bound result of the parent has no item")
     listed = {c.new_number for c in parent.changes.items if c.new_number is not None}
-    old_items, new_items = _by_number(parent.catalogue, base), _by_number(new, base)
-    minters = Minter(base, parent.catalogue.sha256), Minter(base, new.sha256)
+    old_items, new_minter = _by_number(parent.catalogue, base), Minter(base, new.sha256)
     carried: list[Result] = []
     kept = set()
-    for number, (item, iri) in new_items.items():
+    for number, (item, iri) in _by_number(new, base).items():
         if number in listed or number not in old_items or not _unchanged(*old_items[number], item, iri):
             continue
-        mover = _Mover((minters[0], old_items[number][0]), (minters[1], item))
+        mover = _Mover((old_minter, old_items[number][0]), (new_minter, item))
         moved = [mover.result(r) for r in results.get(number, ())]
         if all(r is not None for r in moved):
             carried += moved  # type: ignore[arg-type]
@@ -256,8 +262,8 @@ def plan(new: Catalogue, base: str, parent: Parent | None) -> Plan:
     return Plan(tuple(carried), revalidate, None)
 
 
-def validate_revision(data: Graph, plan: Plan, shapes: Graph | None = None) -> Report:
+def validate_revision(data: Graph, plan: Plan) -> Report:
     """Validate one revision's graph as `plan` says: whole, or its items to revalidate
     plus the carried results."""
-    report = validate(data, shapes, items=None if plan.whole else plan.revalidate)
+    report = validate(data, items=None if plan.whole else plan.revalidate)
     return report.with_results(list(plan.carried)) if plan.carried else report

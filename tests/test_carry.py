@@ -21,7 +21,8 @@ from servicegraph.graph.build import build_graph
 from servicegraph.graph.carry import Parent, plan, terms_json, validate_revision
 from servicegraph.graph.diff import diff_catalogues
 from servicegraph.graph.namespaces import DEFAULT_BASE
-from servicegraph.graph.validate import validate
+from servicegraph.graph.shape_queries import compile_shapes
+from servicegraph.graph.validate import item_bound, load_shapes, validate
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.records import Catalogue
 from servicegraph.loaders.status import SHIPPED, shipped_status
@@ -207,3 +208,18 @@ def test_a_store_with_a_status_layer_saves_the_reports_a_full_validation_gives(s
     ]
     assert currency  # the layer is there: the seed cites 信访条例, replaced
     assert reports["carried"] == reports["whole"]
+
+
+def test_an_item_whose_results_point_beyond_it_is_revalidated(chain):
+    """A result whose value is an item, whose path is a line, or whose message names another
+    row cannot be moved with its own item's row: the item is validated again instead."""
+    new, parent = _parent(chain)
+    base_plan = plan(new, DEFAULT_BASE, parent)
+    bound = {str(q.shape) for q in compile_shapes(load_shapes(), True) if item_bound(q)}
+    some = next(r for r in parent.terms["results"] if r["item"] not in base_plan.revalidate and r["shape"] in bound)
+    carried_item = some["item"]
+    other_row = str(build_graph(chain[0]).identifier) + "/lines/1-2"
+    for change in ({"value_item": 4, "value_line": 9}, {"path": "sg:line"}, {"message": [other_row, "x"]}):
+        terms = {**parent.terms, "results": [*parent.terms["results"], {**some, **change}]}
+        how = plan(new, DEFAULT_BASE, Parent(parent.catalogue, terms, parent.changes))
+        assert how.revalidate == base_plan.revalidate | {carried_item}, change
