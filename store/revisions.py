@@ -15,8 +15,9 @@ Layout of the directory (docs/revisions.md):
 
 A revision's id is the first 12 hex digits of its source's sha256 (as in its IRI); a
 catalogue whose parsed content equals a stored one's (re-encoded, other line ends) is a
-duplicate. Adding a revision parses, builds and validates it (its report has the currency
-check's results when the store holds a status layer); with no Violation it is
+duplicate. Adding a revision parses, builds and validates it, by what changed since the
+current revision (graph/carry.py; its report has the currency check's results when the
+store holds a status layer); with no Violation it is
 *accepted*: a new snapshot generation is written holding every accepted revision's named
 graph, the metadata graph (`{base}revisions`), the change sets (`{base}changes`) and the
 new revision's triples as the default graph, the revision is saved, then the `current`
