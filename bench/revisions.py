@@ -1,7 +1,7 @@
 """Validate and diff times for a new revision of the seed and of an N× catalogue.
 
 Run: .venv/bin/python bench/revisions.py [--times 100] [--repeat 1] [--publish]
-     .venv/bin/python bench/revisions.py --generations [--big-times 100]
+     .venv/bin/python bench/revisions.py --generations [--big-times 100] [--wide 10 100]
 
 For each scale the "old" revision is the catalogue (bench/catalogues.py's `multiplied`:
 the seed's rows repeated, numbers continuing, each copy's names and contents marked "·k")
@@ -11,14 +11,16 @@ alone, and the diff old → new (with the citation identity it computes). `--pub
 times adding both to a revision store (parse, build, validate, diff, snapshot generation
 written), in a temporary directory.
 
-`--generations` times publishing a 10-item change (ten items of the current revision
-renamed) into data directories holding 1, 5 and 13 revisions of the seed, then one
-holding also a `--big-times`× catalogue, side by side in one run: *after*,
-`RevisionStore.add` as it is (the new generation a checkpoint of the current one plus
-the new revision); *before*, store/revisions.py as at commit `BEFORE` (read with `git
-show`), which wrote every revision's quads into a fresh generation. Each adds the same
-bytes to its own copy of the same data directory; printed: the whole add (parse, build,
-validate, diff, publish) and the generation's writing alone.
+`--generations` times adding a 10-item change (ten items of the current revision renamed)
+to data directories holding 1 and 13 revisions of the seed, then also a `--big-times`×
+catalogue (the seed-sized revision current again), then to one holding a single `--wide`
+N× catalogue (the change ten items of N × 98), side by side in one run: *after*,
+`RevisionStore.add` as it is (graph/carry.py: the changed items validated, the others'
+results carried); *before*, store/revisions.py as at commit `BEFORE` (read with `git
+show`, and its store/derive.py), which validated every revision whole. Each adds the same bytes to its own copy of
+the same data directory; printed: the whole add before and after, how many items after
+revalidated ("all": validated whole), and after's stages (parse counts the parent's
+catalogue too, read again for the diff; generation is store/derive.py's write).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 from catalogues import best, multiplied  # bench/catalogues.py (the script's directory)
 
 from servicegraph.graph.build import build_graph
+from servicegraph.graph.carry import Plan
 from servicegraph.graph.diff import diff_catalogues
 from servicegraph.graph.namespaces import DEFAULT_BASE
 from servicegraph.graph.validate import Report, validate
@@ -94,103 +97,132 @@ def renamed(data: bytes, numbers: range, mark: str) -> bytes:
     return text.encode("utf-8")
 
 
-BEFORE = "2b1443f"
-"""The last commit whose revision store rebuilt every generation from all revisions."""
+BEFORE = "48c0cd9"
+"""main before validation by what changed: every revision validated whole (graph/carry.py)."""
+
+STAGES = {
+    "parse": ("parse_catalogue",), "build": ("build_graph",), "diff": ("diff_catalogues",),
+    "validate": ("plan", "validate_revision"), "currency": ("with_currency",), "generation": ("derive_snapshot",),
+}  # fmt: skip
+"""The stages of an add timed in store/revisions.py, by the functions it calls."""
 
 
-def store_before() -> Any:
-    """store/revisions.py as of `BEFORE` (read with git), loaded as a module of its own."""
+def _module_before(path: str, name: str) -> Any:
+    """The module at `path` as of `BEFORE` (read with git), loaded under `name`."""
     root = Path(__file__).resolve().parent.parent
-    show = ["git", "show", f"{BEFORE}:store/revisions.py"]
+    show = ["git", "show", f"{BEFORE}:{path}"]
     source = subprocess.run(show, cwd=root, capture_output=True, text=True, check=True).stdout
-    module = types.ModuleType("revisions_before")
+    module = types.ModuleType(name)
     sys.modules[module.__name__] = module  # dataclasses look their module up
-    exec(compile(source, "revisions_before.py", "exec"), module.__dict__)
+    exec(compile(source, f"{name}.py", "exec"), module.__dict__)
     return module
 
 
-def publish_once(directory: Path, change: bytes, scratch: Path, before: Any) -> tuple[float, ...]:
-    """Add `change` to copies of the store `directory`, now and as at `BEFORE`: seconds of
-    the whole add and of writing the generation, for each; and the new generation's quads."""
-    writing: list[float] = []  # seconds in the function writing the generation: before, after
+def store_before() -> Any:
+    """store/revisions.py as of `BEFORE`, writing generations with store/derive.py as of then."""
+    module = _module_before("store/revisions.py", "revisions_before")
+    module.derive_snapshot = _module_before("store/derive.py", "derive_before").derive_snapshot
+    return module
 
-    def timed(write: Any) -> Any:
-        def timed_write(*args: Any) -> Any:
+
+class Stages:
+    """Seconds spent in each of `STAGES` while installed in store/revisions.py."""
+
+    def __init__(self) -> None:
+        self.seconds = dict.fromkeys(STAGES, 0.0)
+        self.wrapped: dict[str, Any] = {}
+        self.revalidated = "-"  # the items the last plan revalidated, or why it validated all
+
+    def __enter__(self) -> Stages:
+        for stage, names in STAGES.items():
+            for name in names:
+                self.wrapped[name] = getattr(revisions, name)
+                setattr(revisions, name, self._timed(stage, self.wrapped[name]))
+        return self
+
+    def _timed(self, stage: str, function: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
             try:
-                return write(*args)
+                result = function(*args, **kwargs)
             finally:
-                writing.append(time.perf_counter() - started)
+                self.seconds[stage] += time.perf_counter() - started
+            if isinstance(result, Plan):
+                self.revalidated = "all" if result.whole else str(len(result.revalidate))
+            return result
 
-        return timed_write
+        return timed
 
-    before.write_snapshot = timed(wrapped_before := before.write_snapshot)
-    revisions.derive_snapshot = timed(wrapped_after := revisions.derive_snapshot)
+    def __exit__(self, *exc: object) -> None:
+        for name, function in self.wrapped.items():
+            setattr(revisions, name, function)
+
+
+def publish_once(directory: Path, change: bytes, scratch: Path, before: Any) -> tuple[float, float, Stages, int]:
+    """Add `change` to copies of the store `directory`, as at `BEFORE` and now: seconds of
+    each whole add, the stages of the add now, and how many items it revalidated."""
     figures = []
     for store_class in (before.RevisionStore, RevisionStore):
         copy = scratch / "copy"
         shutil.copytree(directory, copy)
         try:
-            with store_class(copy) as store:
+            with Stages() as stages, store_class(copy) as store:
                 started = time.perf_counter()
                 outcome = store.add(change, "change.txt")
                 figures.append(time.perf_counter() - started)
                 assert outcome.snapshot is not None, "the change was not accepted"
-                quads = sum(n for _, n in outcome.snapshot.statistics.graphs)
-                quads += outcome.snapshot.statistics.default_graph_triples
         finally:
             shutil.rmtree(copy, ignore_errors=True)
-    before.write_snapshot, revisions.derive_snapshot = wrapped_before, wrapped_after
-    return figures[0], writing[0], figures[1], writing[1], quads
+    return figures[0], figures[1], stages, outcome.meta.items
 
 
-def generations(big_times: int) -> None:
-    """The 10-item change published into stores holding more and more."""
+def generations(big_times: int, wide: list[int]) -> None:
+    """The 10-item change published into stores holding more and more, and into stores
+    holding one larger catalogue."""
     seed = SEED.read_bytes()
     before = store_before()
     print(
-        f"{'data directory holds':>34} {'quads':>9} {'add: before':>12} {'after':>7} {'ratio':>6}"
-        f" {'generation: before':>19} {'after':>7} {'ratio':>6}"
+        f"{'data directory holds':>30} {'items':>6} {'revalidated':>11} {'add: before':>12} {'after':>7} {'ratio':>6}"
+        "  after by stage: " + " ".join(f"{stage:>10}" for stage in STAGES)
     )
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
-        directory = scratch / "data"
-        held, current = 0, seed
-        with RevisionStore(directory) as store:
-            store.add(seed, "seed.txt")
-        held = 1
 
-        def grow(to: int) -> None:
-            nonlocal held, current
-            with RevisionStore(directory) as store:
-                while held < to:
-                    current = renamed(seed, range(held, held + 1), f"（第{held}版）")
-                    store.add(current, f"rev{held}.txt")
-                    held += 1
-                store.prune(())
-
-        def line(label: str) -> None:
+        def line(label: str, directory: Path, current: bytes) -> None:
             change = renamed(current, range(50, 60), "（改）")  # ten items renamed
             assert change.count("（改）".encode()) == 10
-            add_before, generation_before, add_after, generation_after, quads = publish_once(
-                directory, change, scratch, before
-            )
+            add_before, add_after, stages, items = publish_once(directory, change, scratch, before)
             print(
-                f"{label:>34} {quads:>9} {add_before:>11.2f}s {add_after:>6.2f}s {add_before / add_after:>5.1f}x"
-                f" {generation_before:>18.2f}s {generation_after:>6.2f}s {generation_before / generation_after:>5.1f}x",
+                f"{label:>30} {items:>6} {stages.revalidated:>11}"
+                f" {add_before:>11.2f}s {add_after:>6.2f}s {add_before / add_after:>5.1f}x  "
+                + " ".join(f"{stages.seconds[stage]:>9.2f}s" for stage in STAGES),
                 flush=True,
             )
 
-        for count in (1, 5, 13):
-            grow(count)
-            line(f"{count} revision{'s' if count > 1 else ''} of the seed")
+        directory = scratch / "data"
+        with RevisionStore(directory) as store:
+            store.add(seed, "seed.txt")
+        line("1 revision of the seed", directory, seed)
+        current = seed
+        with RevisionStore(directory) as store:
+            for held in range(1, 13):
+                current = renamed(seed, range(held, held + 1), f"（第{held}版）")
+                store.add(current, f"rev{held}.txt")
+            store.prune(())
+        line("13 revisions of the seed", directory, current)
         if big_times:
             with RevisionStore(directory) as store:
                 store.add(multiplied(seed, big_times), f"x{big_times}.txt")
                 current = renamed(seed, range(41, 42), "（另一版）")
                 store.add(current, "after-big.txt")  # the seed-sized revision is current again
                 store.prune(())
-            line(f"13 of the seed + one {big_times}x, +1")
+            line(f"13 of the seed + a {big_times}x", directory, current)
+        for times in wide:
+            shutil.rmtree(directory)
+            current = multiplied(seed, times)
+            with RevisionStore(directory) as store:
+                store.add(current, f"x{times}.txt")
+            line(f"1 revision, {times}x the seed", directory, current)
 
 
 def main() -> None:
@@ -200,9 +232,12 @@ def main() -> None:
     parser.add_argument("--publish", action="store_true", help="also time adding both to a revision store")
     parser.add_argument("--generations", action="store_true", help="publishing a 10-item change, before and after")
     parser.add_argument("--big-times", type=int, default=100, help="with --generations: the large revision (0: none)")
+    parser.add_argument(
+        "--wide", type=int, nargs="*", default=[10], help="with --generations: stores holding one N× catalogue"
+    )
     args = parser.parse_args()
     if args.generations:
-        generations(args.big_times)
+        generations(args.big_times, args.wide)
         return
     seed = SEED.read_bytes()
     print(

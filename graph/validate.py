@@ -139,18 +139,19 @@ class Report:
         return self.graph.serialize(format="turtle")
 
     def with_results(self, extra: list[Result]) -> Report:
-        """This report with `extra` results made elsewhere (the currency check's); none
-        may be a Violation (they come from no shape here)."""
+        """This report with `extra` results made elsewhere: the currency check's (never a
+        Violation: they come from no shape here), or those carried from a parent's report."""
         return Report(tuple(sorted((*self.results, *extra), key=_order)), self.shapes)
 
 
-def validate(data: Graph, shapes: Graph | None = None) -> Report:
-    """Validate `data` (one revision's graph), copied into an in-memory store."""
+def validate(data: Graph, shapes: Graph | None = None, items: Iterable[int] | None = None) -> Report:
+    """Validate `data` (one revision's graph), copied into an in-memory store; `items` as
+    `validate_store`'s."""
     store = ox.Store()
     name = ox.NamedNode(str(data.identifier)) if isinstance(data.identifier, URIRef) else None
     graph = ox.DefaultGraph() if name is None else name
     store.bulk_extend(ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in data)  # type: ignore[arg-type]
-    return validate_store(store, name, shapes=shapes)
+    return validate_store(store, name, items=items, shapes=shapes)
 
 
 def loaded(triples: Iterable[tuple[Node, Node, Node]]) -> ox.Store:

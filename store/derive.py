@@ -7,10 +7,11 @@ query workers hold that generation open, then the edit's quads removed and added
 the default graph rebuilt from the named graphs the edit names. What it costs grows with
 the edit and the default graph, not with the other named graphs the store holds.
 
-The statistics are updated by what changed rather than counted again: every quad the
-edit adds or removes is looked up in the store (is its triple, subject, property or class
-anywhere else?). They equal a recount (`snapshots.write_snapshot`) as long as the default
-graph is the union of named graphs, as every generation of a revision store is.
+The statistics are updated by what changed rather than counted again: every triple the
+edit adds or removes is looked up in the store (first in the default graph, the previous
+revision's), and the subjects, properties and classes of those no graph held before.
+They equal a recount (`snapshots.write_snapshot`) as long as the default graph is the
+union of named graphs, as every generation of a revision store is.
 """
 
 from __future__ import annotations
@@ -96,10 +97,15 @@ def matching(
 
 
 def _fill_default_graph(store: ox.Store, graphs: tuple[ox.NamedNode, ...]) -> int:
-    """Copy the union of `graphs` into the default graph (inside the engine: no quad
-    crosses into Python); its size."""
+    """Copy the union of `graphs` into the default graph inside the engine (no quad
+    crosses into Python); its size. A graph without blank nodes is dumped and bulk-loaded
+    (no update transaction: ~3× faster); bulk loading would rename blank nodes."""
     for graph in graphs:
-        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        if store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }} }}"):
+            store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        else:
+            dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            store.bulk_load(dump, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     (row,) = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")  # type: ignore[misc]
     return int(row["n"].value)
 
@@ -143,27 +149,31 @@ class _Tally:
         self.classes -= sum(not self._named(None, _TYPE, c) for c in classes)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Count what `quads` bring that no graph held, then add them (after `remove`)."""
-        new = [q for q in dict.fromkeys(quads) if q not in self.store]
-        triples: set[tuple[Subject, ox.NamedNode, Term]] = set()  # each seen: held before, or added now
-        subjects: set[Subject] = set()
-        properties: set[ox.NamedNode] = set()
-        classes: set[Term] = set()
+        """Count what `quads` bring that no graph held, then add them (after `remove`).
+
+        Each new triple is looked up once (mostly in the default graph: the previous
+        revision's); a subject, property or class of a triple held before is held, and only
+        the others are looked up (a new revision's rows and cells, mostly)."""
+        new = [q for q in dict.fromkeys(quads) if q.graph_name.value not in self.graphs or q not in self.store]  # type: ignore[union-attr]
+        held_subjects: set[Subject] = set()
+        held_properties: set[ox.NamedNode] = set()
+        held_classes: set[Term] = set()
+        for s, p, o in dict.fromkeys((q.subject, q.predicate, q.object) for q in new):
+            if self._held(s, p, o):
+                held_subjects.add(s)
+                held_properties.add(p)
+                if p == _TYPE:
+                    held_classes.add(o)
+            else:
+                self.triples += 1
         for quad in new:
-            s, p, o = quad.subject, quad.predicate, quad.object
             self.graphs[quad.graph_name.value] += 1  # type: ignore[union-attr]
-            if (s, p, o) not in triples:
-                triples.add((s, p, o))
-                self.triples += not self._held(s, p, o)
-            if s not in subjects:
-                subjects.add(s)
-                self.subjects += not self._named(s, None, None)
-            if p not in properties:
-                properties.add(p)
-                self.properties += not self._named(None, p, None)
-            if p == _TYPE and o not in classes:
-                classes.add(o)
-                self.classes += not self._named(None, _TYPE, o)
+        subjects = {q.subject for q in new} - held_subjects
+        properties = {q.predicate for q in new} - held_properties
+        classes = {q.object for q in new if q.predicate == _TYPE} - held_classes
+        self.subjects += sum(not self._named(s, None, None) for s in subjects)
+        self.properties += sum(not self._named(None, p, None) for p in properties)
+        self.classes += sum(not self._named(None, _TYPE, c) for c in classes)
         self.store.bulk_extend(new)
 
     def statistics(self, default_graph_triples: int) -> Statistics:

@@ -7,15 +7,17 @@ Layout of the directory (docs/revisions.md):
     current                       {"generation": n, "revision": id}: replaced atomically
     revisions/{id}/source         the bytes as uploaded
     revisions/{id}/meta.json      title, source name, sha256, loaded, parent, status, counts
-    revisions/{id}/report.json    the validation report (JSON), and report.ttl (SHACL Turtle)
+    revisions/{id}/report.json    the validation report (JSON), and report.ttl (SHACL Turtle);
+                                  report-terms.json its results with their terms (graph/carry.py)
     generations/{n}/              a read-only pyoxigraph snapshot; {n}.json its statistics
     status/{id}/source            a status file as given (CSV), layer.nt its status layer,
     status/{id}/meta.json         source name, sha256, loaded, facts, generation
 
 A revision's id is the first 12 hex digits of its source's sha256 (as in its IRI); a
 catalogue whose parsed content equals a stored one's (re-encoded, other line ends) is a
-duplicate. Adding a revision parses, builds and validates it (its report has the currency
-check's results when the store holds a status layer); with no Violation it is
+duplicate. Adding a revision parses, builds and validates it, by what changed since the
+current revision (graph/carry.py; its report has the currency check's results when the
+store holds a status layer); with no Violation it is
 *accepted*: a new snapshot generation is written holding every accepted revision's named
 graph, the metadata graph (`{base}revisions`), the change sets (`{base}changes`) and the
 new revision's triples as the default graph, the revision is saved, then the `current`
@@ -58,12 +60,13 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from servicegraph.graph.build import CatalogueTriples, build_graph
+from servicegraph.graph.carry import Parent, plan, terms_json, validate_revision
 from servicegraph.graph.currency import with_currency
 from servicegraph.graph.diff import ChangeSet, change_set_graph, diff_catalogues, replaced_by
 from servicegraph.graph.namespaces import CPSV, DCAT, DCTERMS, PROV, RDF, SG, base_iri
 from servicegraph.graph.report_compare import mark_new
 from servicegraph.graph.status import DocumentIndex, build_status_graph, status_graph_iri, with_document_states
-from servicegraph.graph.validate import SEVERITIES, Report, validate
+from servicegraph.graph.validate import SEVERITIES, Report
 from servicegraph.loaders.catalogue import parse_catalogue
 from servicegraph.loaders.errors import unreadable
 from servicegraph.loaders.records import Catalogue
@@ -449,12 +452,19 @@ class RevisionStore:
         graph = build_graph(catalogue, base=self.base, generated=loaded)
         if parent is not None:
             graph.add((graph.identifier, PROV.wasRevisionOf, URIRef(self.revision_iri(parent))))
-        changes = diff_catalogues(self.catalogue(parent), catalogue, self.base) if parent else None
-        if parent is not None and changes is not None:
+        before = None
+        if parent is not None:
+            parent_catalogue = self.catalogue(parent)
+            changes = diff_catalogues(parent_catalogue, catalogue, self.base)
             services = {str(s) for s in graph.subjects(RDF.type, CPSV.PublicService)}
             graph += replaced_by(self._replacements(parent), changes, services)
+            before = Parent(parent_catalogue, self._terms(parent), changes)
+        else:
+            changes = None
         progress("validating", 0, items)
-        report = with_currency(validate(graph), graph, self._status_layer())  # Warnings: citations to review
+        how = plan(catalogue, self.base, before)
+        log.info("revision %s: %s", revision_id, how.reason or f"{len(how.revalidate)} item(s) revalidated")
+        report = with_currency(validate_revision(graph, how), graph, self._status_layer())  # Warnings: to review
         progress("publishing", 0, items)
         pointer = self._pointer()
         generation = (pointer["generation"] if pointer else 0) + 1
@@ -473,7 +483,7 @@ class RevisionStore:
         try:
             if report.conforms:
                 snapshot = self._write_generation(generation, self._revision_edit(graph, changes, meta))
-            self._save_revision(meta, data, report_json, report.to_turtle())
+            self._save_revision(meta, data, report_json, report)
             if snapshot is not None:
                 self._flip(generation, revision_id)
         except BaseException as exc:
@@ -521,13 +531,19 @@ class RevisionStore:
             _remove(self.directory / "generations" / str(generation))
             _remove(self.directory / "generations" / f"{generation}.json")
 
-    def _save_revision(self, meta: RevisionMeta, data: bytes, report_json: dict[str, Any], turtle: str) -> None:
+    def _terms(self, revision_id: str) -> dict[str, Any] | None:
+        """A revision's results with their terms (graph/carry.py), None if not saved."""
+        path = self._revision_dir(revision_id) / "report-terms.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def _save_revision(self, meta: RevisionMeta, data: bytes, report_json: dict[str, Any], report: Report) -> None:
         final = self.directory / "revisions" / meta.id
         staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{meta.id}."))
         try:
             (staging / "source").write_bytes(data)
             (staging / "report.json").write_bytes(_json_bytes(report_json))
-            (staging / "report.ttl").write_text(turtle, encoding="utf-8")
+            (staging / "report.ttl").write_text(report.to_turtle(), encoding="utf-8")
+            (staging / "report-terms.json").write_bytes(_json_bytes(terms_json(report, meta.iri)))
             (staging / "meta.json").write_bytes(_json_bytes(meta.to_json()))
             self.step("revision-staged")
             os.replace(staging, final)

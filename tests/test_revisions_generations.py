@@ -21,6 +21,7 @@ from test_revisions_crash import _raise_at
 
 from servicegraph.graph.namespaces import SG
 from servicegraph.loaders.status import parse_status
+from servicegraph.store.derive import Edit, derive_snapshot
 from servicegraph.store.engine import Snapshot
 from servicegraph.store.graph_store import GraphStore, publish_snapshot
 from servicegraph.store.pointer import pointer_iri
@@ -171,3 +172,14 @@ def test_a_remote_engine_is_sent_the_new_revision_graph_not_the_old_ones(
     assert bulk == [seed_iri, outcome.meta.iri]  # an Oxigraph server loads them outside a transaction
     replaced = {graph for method, graph in sent if method == "PUT"}
     assert replaced == {store.metadata_graph, store.changes_graph, store.status_graph, pointer_iri(store.base)}
+
+
+def test_a_graph_with_blank_nodes_is_copied_into_the_default_graph_as_it_is(tmp_path: Path) -> None:
+    """The default graph is filled by bulk loading, which renames blank nodes: a graph
+    holding any is copied by an update instead (expected: the named graph's own triples)."""
+    graph, p = ox.NamedNode("http://example.org/g"), ox.NamedNode("http://example.org/p")
+    quads = [ox.Quad(ox.BlankNode("b1"), p, ox.Literal("_:b1"), graph), ox.Quad(p, p, ox.BlankNode("b2"), graph)]
+    snapshot = derive_snapshot(None, tmp_path / "1", 1, Edit((), quads, (graph,)))
+    held = _quads(snapshot)
+    assert {ox.Quad(q.subject, q.predicate, q.object) for q in quads} | set(quads) == held
+    assert snapshot.statistics.default_graph_triples == 2
