@@ -23,6 +23,7 @@ from servicegraph.loaders.citations import parse_citations
 from servicegraph.loaders.codes import Level
 from servicegraph.loaders.decode import decode
 from servicegraph.loaders.errors import CatalogueError, unreadable
+from servicegraph.loaders.gc_paused import cyclic_gc_paused
 from servicegraph.loaders.records import Catalogue, Item
 
 COLUMNS = (
@@ -114,6 +115,11 @@ def read_catalogue(path: str | Path) -> Catalogue:
 
 def parse_catalogue(data: bytes, source: str) -> Catalogue:
     """Parse the bytes of catalogue file `source`; raise `CatalogueError` on bad input."""
+    with cyclic_gc_paused():
+        return _parsed(data, source)
+
+
+def _parsed(data: bytes, source: str) -> Catalogue:
     decoded = decode(data, source)
     lines = decoded.text.split("\n")
     preamble, all_cells = _tokenise(lines)

@@ -347,3 +347,18 @@ def test_cli_undecodable_bytes(tmp_path, seed_lines, capsys):
     captured = capsys.readouterr()
     assert f"{path}:700: 第" in captured.err and "无法解码的字节" in captured.err and captured.out == ""
     assert "| undecodable bytes (ff" in captured.err
+
+
+def test_parsing_pauses_the_cyclic_gc_and_gives_it_back(seed_path: Path, monkeypatch) -> None:
+    """The collector is off while items are made (it would rescan them all, again and again)
+    and on again afterwards, when the bytes parse and when they do not."""
+    import gc
+
+    seen: list[bool] = []
+    items = catalogue_module._items
+    monkeypatch.setattr(catalogue_module, "_items", lambda rows: seen.append(gc.isenabled()) or items(rows))
+    assert gc.isenabled()
+    parse_catalogue(seed_path.read_bytes(), "seed.txt")
+    assert seen == [False] and gc.isenabled()
+    _parse_error(b"\xff\xfe not a catalogue")
+    assert gc.isenabled()
