@@ -45,7 +45,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -57,6 +56,7 @@ import httpx
 import pyoxigraph as ox
 from dumps import SEED, part_files  # bench/dumps.py (the script's directory)
 from rdflib import Literal, URIRef
+from servers import free_port, serving  # bench/servers.py
 
 from servicegraph.api import named_queries as nq
 from servicegraph.api import review
@@ -301,25 +301,10 @@ def one_size(
 
 @contextlib.contextmanager
 def _server(oxigraph: str, location: str) -> Iterator[tuple[Execute, Execute]]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen([oxigraph, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}"])
-    try:
-        url = f"http://127.0.0.1:{port}/query"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    bind = f"127.0.0.1:{free_port()}"
+    url = f"http://{bind}/query"
+    with serving([oxigraph, "serve-read-only", "--location", location, "--bind", bind], url):
         yield remote(url), remote(url)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 def _cell(samples: list[float] | str, runs: int) -> str:

@@ -14,7 +14,6 @@ and their ratio.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import tempfile
 import threading
@@ -24,6 +23,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 from catalogues import multiplied  # bench/catalogues.py (the script's directory)
+from servers import free_port  # bench/servers.py
 
 from servicegraph.api.server import served_app
 from servicegraph.api.settings import Settings
@@ -60,9 +60,7 @@ def median_ms(client: httpx.Client, url: str, repeat: int, headers: dict[str, st
 
 def run(source: Path, repeat: int) -> None:
     with served_app(Settings(source=source, workers=1, cache_bytes=0, status=())) as app:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 
 import httpx
 from catalogues import multiplied  # bench/catalogues.py (the script's directory)
+from servers import free_port, serving
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "dianjiang-township-services.txt"
 REQUESTS = {
@@ -103,20 +104,15 @@ def one_size(copies: int, seconds: float, oxigraph: bool, validate: bool) -> dic
         queries = {"embedded": asyncio.run(_requests(_embedded(snapshot), seconds))}
         if not oxigraph:
             return _result(copies, items, snapshot.statistics.triples, stages, queries, None)
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "oxigraph"), "serve",
-             "--location", str(Path(directory) / "oxigraph"), "--bind", f"127.0.0.1:{_free_port()}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        try:
-            url = _wait_for(server)
+        bind = f"127.0.0.1:{free_port()}"
+        url = f"http://{bind}"
+        command = [str(Path(sys.executable).parent / "oxigraph"), "serve",
+                   "--location", str(Path(directory) / "oxigraph"), "--bind", bind]  # fmt: skip
+        with serving(command, f"{url}/query", timeout=60) as server:
             with GraphStore(f"{url}/store") as graph_store:
                 timed(stages, "load oxigraph", publish_snapshot, graph_store, snapshot, DEFAULT_BASE)
             queries["oxigraph"] = asyncio.run(_requests(_remote(f"{url}/query", DEFAULT_BASE), seconds))
             server_peak = peak_mb(server.pid)
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
     return _result(copies, items, snapshot.statistics.triples, stages, queries, server_peak)
 
 
@@ -132,27 +128,6 @@ def _result(
 
 def _count(lines: Iterator[str]) -> int:
     return sum(1 for _ in lines)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(server: subprocess.Popen) -> str:
-    """The server's URL once it answers (its --bind argument)."""
-    url = "http://" + server.args[server.args.index("--bind") + 1]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the Oxigraph server did not start: {server.stderr.read() if server.stderr else ''}")
 
 
 def _embedded(snapshot):

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
+from servers import free_port, serving
 from workload import CASES
 
 from servicegraph.graph.build import build_graph
@@ -37,33 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "dianjiang-township-services.txt"
 OURS = {"servicegraph uncached": ["--cache-bytes", "0"], "servicegraph cached": []}
 PEER = "rdflib-endpoint"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def server(command: list[str], url: str) -> Iterator[str]:
-    """Run `command` until the block ends, once `url` answers an ASK."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{command[0]} did not start")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def client(url: str, query: str, start: float, stop: float) -> tuple[list[float], list[int], float]:
@@ -122,10 +93,12 @@ def main() -> int:
         for name, options in OURS.items():
             port = free_port()
             command = [str(BIN / "servicegraph"), "serve", str(dump), "--port", str(port), *options]
-            urls[name] = stack.enter_context(server(command, f"http://127.0.0.1:{port}/sparql"))
+            urls[name] = f"http://127.0.0.1:{port}/sparql"
+            stack.enter_context(serving(command, urls[name]))
         port = free_port()
         command = [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)]
-        urls[PEER] = stack.enter_context(server(command, f"http://127.0.0.1:{port}/"))
+        urls[PEER] = f"http://127.0.0.1:{port}/"
+        stack.enter_context(serving(command, urls[PEER]))
         print(f"seed dump {dump.stat().st_size} bytes; {args.clients} clients, {args.seconds:g} s per server and query")
         print(f"{'query':20} {'server':22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9}")
         headline = []
